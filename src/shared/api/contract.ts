@@ -1,0 +1,104 @@
+/**
+ * The one API between UI and engine: a map of methods and a map of events.
+ * Every host (in-process, Electron IPC, WebSocket) carries exactly these.
+ */
+import type {
+  DatasetSummary,
+  ExportFormat,
+  ImageRecord,
+  JobStatus,
+  LayoutMethod,
+  PointColumns,
+} from '../model/dataset.js';
+
+export interface AppInfo {
+  version: string;
+  /** The dataset the host was started with (CLI argument or the bundled sample), if any. */
+  initialDataset: { root: string } | null;
+  capabilities: {
+    /** Export can write files on the host (Electron, CLI); otherwise content is returned for download. */
+    writeFiles: boolean;
+    projectionMethods: LayoutMethod[];
+  };
+}
+
+export interface OpenDatasetParams {
+  root: string;
+  /** Explicit labels CSV; default: `labels.csv` in the root if present, else class-per-folder. */
+  labelsPath?: string;
+  /** Explicit predictions CSV; default: `predictions.csv` in the root if present. */
+  predictionsPath?: string;
+}
+
+export interface AnalyzeParams {
+  datasetId: string;
+  /** Model id or path; default: CLIP ViT-B/32 when cached, else the pixels embedder. */
+  model?: string;
+  /** Precomputed embeddings (.npy float32 [N,D], rows in labels-file order). */
+  embeddingsPath?: string;
+  method?: LayoutMethod;
+  seed?: number;
+}
+
+export interface ApiMethods {
+  'app.info': (p: Record<string, never>) => AppInfo;
+  /** Scans (or reloads from the store) and returns the summary; does not embed. */
+  'dataset.open': (p: OpenDatasetParams) => DatasetSummary;
+  'dataset.summary': (p: { datasetId: string }) => DatasetSummary;
+  'dataset.points': (p: { datasetId: string }) => PointColumns;
+  'image.record': (p: { datasetId: string; index: number }) => ImageRecord;
+  /** Encoded thumbnail (WebP) whose longest side is at most `size` pixels. */
+  'image.thumbnail': (p: { datasetId: string; index: number; size: number }) => Uint8Array;
+  'predictions.import': (p: { datasetId: string; path: string }) => DatasetSummary;
+  /** Starts embed + project (whatever is missing). Progress arrives as 'job.progress' events. */
+  'job.analyze': (p: AnalyzeParams) => JobStatus;
+  'job.cancel': (p: { jobId: string }) => JobStatus;
+  'job.list': (p: { datasetId?: string }) => JobStatus[];
+  'export.selection': (p: {
+    datasetId: string;
+    indices: Uint32Array;
+    format: ExportFormat;
+    /** Write to this path on the host; needs capabilities.writeFiles. */
+    outPath?: string;
+  }) => { content: string; fileName: string; writtenTo: string | null };
+}
+
+export interface ApiEvents {
+  'job.progress': JobStatus;
+  /** An intermediate or final 2-D layout, for a live preview. */
+  'layout.preview': { datasetId: string; jobId: string; xy: Float32Array; final: boolean };
+  'dataset.changed': { datasetId: string };
+  /**
+   * Sent by a host, not the engine: the user picked a folder in the host's own UI (Electron's File > Open
+   * Dataset Folder…). The UI opens it the way it opens any dataset, with dataset.open.
+   */
+  'app.openDataset': { root: string };
+}
+
+export type MethodName = keyof ApiMethods;
+export type EventName = keyof ApiEvents;
+export type MethodParams<M extends MethodName> = Parameters<ApiMethods[M]>[0];
+export type MethodResult<M extends MethodName> = ReturnType<ApiMethods[M]>;
+
+/** What the engine implements and every host exposes. */
+export type ApiHandlers = { [M in MethodName]: (params: MethodParams<M>) => Promise<MethodResult<M>> };
+
+export type EventListener<E extends EventName> = (payload: ApiEvents[E]) => void;
+
+export const METHOD_NAMES = [
+  'app.info',
+  'dataset.open',
+  'dataset.summary',
+  'dataset.points',
+  'image.record',
+  'image.thumbnail',
+  'predictions.import',
+  'job.analyze',
+  'job.cancel',
+  'job.list',
+  'export.selection',
+] as const satisfies readonly MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return (METHOD_NAMES as readonly string[]).includes(name);
+}

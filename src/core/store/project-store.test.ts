@@ -1,0 +1,266 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ImagePrediction } from '../predictions/classification-csv.js';
+import { LATEST_SCHEMA_VERSION, migrate, MIGRATIONS } from './migrations.js';
+import { ProjectStore, type ScannedImage } from './project-store.js';
+
+let dir: string;
+let store: ProjectStore | null = null;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'dh-store-'));
+});
+afterEach(() => {
+  store?.close();
+  store = null;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const openStore = (file = path.join(dir, 'nested', 'project.sqlite')) => {
+  store?.close();
+  store = ProjectStore.open(file);
+  return store;
+};
+
+const image = (p: string, extra: Partial<ScannedImage> = {}): ScannedImage => ({
+  path: p,
+  sizeBytes: 100,
+  mtimeMs: 1_700_000_000_000.5,
+  width: 28,
+  height: 28,
+  format: 'png',
+  label: p.split('/')[0] ?? null,
+  labelsRow: null,
+  status: 'ok',
+  error: null,
+  ...extra,
+});
+
+const vectorsFor = (idxs: number[], dim: number) => Float32Array.from({ length: idxs.length * dim }, (_, i) => (idxs[Math.floor(i / dim)] as number) * 1000 + (i % dim));
+
+describe('schema migrations', () => {
+  it('creates the current schema in an empty database, with WAL and foreign keys on', () => {
+    const s = openStore();
+    expect(s.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['embedders', 'embeddings', 'images', 'layouts', 'meta', 'predictions', 'problems']);
+  });
+
+  it('reopens an up-to-date database without changing it', () => {
+    const file = path.join(dir, 'p.sqlite');
+    openStore(file).setMeta({ root: '/data/x', classes: ['a', 'b'] });
+    const schema = store?.db.prepare('SELECT sql FROM sqlite_master ORDER BY name').pluck().all();
+    const reopened = openStore(file);
+    expect(reopened.getMeta()).toMatchObject({ root: '/data/x', classes: ['a', 'b'] });
+    expect(reopened.db.prepare('SELECT sql FROM sqlite_master ORDER BY name').pluck().all()).toEqual(schema);
+    expect(migrate(reopened.db)).toEqual({ fromVersion: LATEST_SCHEMA_VERSION, toVersion: LATEST_SCHEMA_VERSION });
+  });
+
+  it('upgrades a v1 database written by the v1 app and keeps its data', () => {
+    // Frozen copy of the v1 schema as it shipped: do not edit when the schema changes, add a fixture for the new version.
+    const V1_SCHEMA = `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY, idx INTEGER NOT NULL UNIQUE, path TEXT NOT NULL UNIQUE, size_bytes INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL, width INTEGER, height INTEGER, format TEXT, label TEXT, labels_row INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT);
+      CREATE TABLE problems (stage TEXT NOT NULL, seq INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER, kind TEXT NOT NULL,
+        message TEXT NOT NULL, PRIMARY KEY (stage, seq)) WITHOUT ROWID;
+      PRAGMA user_version = 1;
+      INSERT INTO meta VALUES ('root', '"/data/v1"'), ('labelSource', '"csv"'), ('classes', '["cat","dog"]');
+      INSERT INTO images VALUES (7, 0, 'cat/1.png', 10, 1.5, 28, 28, 'png', 'cat', 0, 'ok', NULL);
+      INSERT INTO images VALUES (9, 1, 'dog/2.png', 0, 2.5, NULL, NULL, NULL, 'dog', 1, 'error', 'empty');
+      INSERT INTO problems VALUES ('scan', 0, 'dog/2.png', NULL, 'empty-file', 'dog/2.png: is empty (0 bytes); skipped.');
+    `;
+    const file = path.join(dir, 'v1.sqlite');
+    const v1 = new Database(file);
+    v1.exec(V1_SCHEMA);
+    v1.close();
+
+    const s = openStore(file);
+
+    expect(s.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(s.getMeta()).toEqual({ root: '/data/v1', labelSource: 'csv', labelsFile: null, predictionsFile: null, classes: ['cat', 'dog'] });
+    expect(s.listImages()).toEqual([
+      { idx: 0, path: 'cat/1.png', sizeBytes: 10, mtimeMs: 1.5, width: 28, height: 28, format: 'png', label: 'cat', labelsRow: 0, status: 'ok', error: null },
+      { idx: 1, path: 'dog/2.png', sizeBytes: 0, mtimeMs: 2.5, width: null, height: null, format: null, label: 'dog', labelsRow: 1, status: 'error', error: 'empty' },
+    ]);
+    expect(s.listProblems()).toEqual([{ file: 'dog/2.png', kind: 'empty-file', message: 'dog/2.png: is empty (0 bytes); skipped.' }]);
+    // v2 tables work against the v1 rows.
+    s.saveEmbedder({ id: 'e', name: 'E', dim: 2, executionProvider: 'none' });
+    s.saveEmbeddingBatch('e', 2, [1], Float32Array.from([3, 4]));
+    expect(s.loadEmbeddings('e')).toEqual({ idxs: Int32Array.from([1]), dim: 2, data: Float32Array.from([3, 4]) });
+  });
+
+  it('refuses a database from a newer app, and leaves it untouched', () => {
+    const file = path.join(dir, 'future.sqlite');
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openStore(file)).toThrow(/schema version 3, newer than this app knows \(2\)/);
+  });
+
+  it('rolls back a failing migration and keeps the last good version', () => {
+    const db = new Database(':memory:');
+    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, description: 'broken', sql: 'CREATE TABLE t (x); SELECT * FROM nope;' }];
+    expect(() => migrate(db, broken)).toThrow(/no such table: nope/);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 't'").pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('ProjectStore', () => {
+  it('stores and clears meta fields', () => {
+    const s = openStore();
+    expect(s.getMeta()).toEqual({ root: null, labelSource: null, labelsFile: null, predictionsFile: null, classes: [] });
+    s.setMeta({ root: '/r', labelSource: 'csv', labelsFile: 'labels.csv', predictionsFile: '/p.csv', classes: ['a'] });
+    s.setMeta({ labelsFile: null });
+    expect(s.getMeta()).toEqual({ root: '/r', labelSource: 'csv', labelsFile: null, predictionsFile: '/p.csv', classes: ['a'] });
+  });
+
+  it('numbers images densely in path order', () => {
+    const s = openStore();
+    const summary = s.replaceScan([image('b/2.png'), image('a/1.png'), image('c/3.png', { status: 'error', error: 'corrupt', width: null })]);
+    expect(summary).toEqual({ unchanged: 0, added: 3, changed: 0, removed: 0 });
+    expect(s.listImages().map((im) => [im.idx, im.path])).toEqual([
+      [0, 'a/1.png'],
+      [1, 'b/2.png'],
+      [2, 'c/3.png'],
+    ]);
+    expect(s.getImage(2)).toMatchObject({ status: 'error', error: 'corrupt', width: null });
+    expect(s.getImage(3)).toBeNull();
+    expect(s.imageCount()).toBe(3);
+    expect(() => s.replaceScan([image('x.png'), image('x.png')])).toThrow(/listed twice/);
+  });
+
+  it('on rescan keeps computed data of unchanged files under their new idx and drops it for changed or removed ones', () => {
+    const s = openStore();
+    s.replaceScan([image('b.png'), image('c.png'), image('d.png'), image('e.png')]);
+    s.saveEmbedder({ id: 'px', name: 'Pixels', dim: 3, executionProvider: 'none' });
+    s.saveEmbeddingBatch('px', 3, [0, 1, 2, 3], vectorsFor([0, 1, 2, 3], 3));
+    s.saveLayout({ embedderId: 'px', method: 'umap', params: { seed: 1 }, xy: Float32Array.from([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]), createdAtMs: 1 });
+    const predictions = ['b', 'c', 'd', 'e'].map((l): ImagePrediction => ({ predictedLabel: l, confidence: 0.5, correct: true, loss: 0.1 }));
+    s.savePredictions({ file: 'p.csv', matched: 4, missing: 0, hasProbabilities: true, accuracy: 1 }, predictions);
+
+    // a.png is new (shifts everything), c.png is removed, d.png changed on disk, relabelled e.png.
+    const summary = s.replaceScan([image('a.png'), image('b.png'), image('d.png', { sizeBytes: 101 }), image('e.png', { label: 'new' })]);
+
+    expect(summary).toEqual({ unchanged: 2, added: 1, changed: 1, removed: 1 });
+    expect(s.listImages().map((im) => `${im.idx} ${im.path} ${im.label}`)).toEqual(['0 a.png a.png', '1 b.png b.png', '2 d.png d.png', '3 e.png new']);
+    // b.png (old 0 -> 1) and e.png (old 3 -> 3) keep their vectors; a.png and the changed d.png have none.
+    const embeddings = s.loadEmbeddings('px');
+    expect(embeddings?.idxs).toEqual(Int32Array.from([1, 3]));
+    expect(embeddings?.data).toEqual(Float32Array.from([...vectorsFor([0], 3), ...vectorsFor([3], 3)]));
+    expect(s.embeddedIdxs('px')).toEqual([1, 3]);
+    const layout = s.loadLayout('px', 'umap', { seed: 1 });
+    expect(Array.from(layout?.xy ?? [])).toEqual([NaN, NaN, 0, 0.5, NaN, NaN, 3, 3.5]);
+    expect(layout?.pointCount).toBe(2);
+    expect(s.loadPredictions()?.predictions.map((p) => p?.predictedLabel ?? null)).toEqual([null, 'b', null, 'e']);
+  });
+
+  it('replaces and lists problems per stage, in pipeline order', () => {
+    const s = openStore();
+    s.replaceProblems('labels', [{ file: 'labels.csv', line: 3, kind: 'unknown-path', message: 'm1' }]);
+    s.replaceProblems('scan', [{ file: 'a.png', kind: 'empty-file', message: 'm2' }]);
+    s.replaceProblems('scan', [{ file: 'b.png', kind: 'corrupt-image', message: 'm3' }]);
+    expect(s.listProblems()).toEqual([
+      { file: 'b.png', kind: 'corrupt-image', message: 'm3' },
+      { file: 'labels.csv', line: 3, kind: 'unknown-path', message: 'm1' },
+    ]);
+    expect(s.listProblems('labels')).toHaveLength(1);
+    s.replaceProblems('labels', []);
+    expect(s.listProblems('labels')).toEqual([]);
+  });
+
+  it('saves embeddings batch by batch; a failing batch saves nothing', () => {
+    const s = openStore();
+    s.replaceScan(['a', 'b', 'c', 'd'].map((p) => image(`${p}.png`)));
+    expect(() => s.saveEmbeddingBatch('clip', 2, [0], new Float32Array(2))).toThrow(/unknown embedder 'clip'/);
+    s.saveEmbedder({ id: 'clip', name: 'CLIP', dim: 2, executionProvider: 'cpu' });
+    expect(s.listEmbedders()).toEqual([{ id: 'clip', name: 'CLIP', dim: 2, executionProvider: 'cpu' }]);
+
+    s.saveEmbeddingBatch('clip', 2, [2, 0], Float32Array.from([20, 21, 0, 1]));
+    expect(() => s.saveEmbeddingBatch('clip', 2, [1, 9], new Float32Array(4))).toThrow(/no image has idx 9/);
+    expect(() => s.saveEmbeddingBatch('clip', 3, [1], new Float32Array(3))).toThrow(/has dim 2, got 3/);
+    expect(() => s.saveEmbeddingBatch('clip', 2, [1], new Float32Array(3))).toThrow(/need 2 values, got 3/);
+    // Re-embedding an image replaces its vector; a view into a larger array is stored by its own bytes.
+    const big = Float32Array.from([99, 99, 2.5, 3.5, 99]);
+    s.saveEmbeddingBatch('clip', 2, [0], big.subarray(2, 4));
+
+    expect(s.embeddedCount('clip')).toBe(2);
+    expect(s.embeddedIdxs('clip')).toEqual([0, 2]);
+    expect(s.loadEmbeddings('clip')).toEqual({ idxs: Int32Array.from([0, 2]), dim: 2, data: Float32Array.from([2.5, 3.5, 20, 21]) });
+    expect(s.loadEmbeddings('nope')).toBeNull();
+
+    // A new dim for the same embedder id makes old vectors and layouts meaningless.
+    s.saveLayout({ embedderId: 'clip', method: 'umap', params: {}, xy: new Float32Array(8), createdAtMs: 1 });
+    s.saveEmbedder({ id: 'clip', name: 'CLIP', dim: 4, executionProvider: 'webgpu' });
+    expect(s.embeddedCount('clip')).toBe(0);
+    expect(s.latestLayout('clip')).toBeNull();
+    s.deleteEmbedder('clip');
+    expect(s.getEmbedder('clip')).toBeNull();
+  });
+
+  it('keys layouts by embedder, method and params (in any key order) and finds the latest', () => {
+    const s = openStore();
+    s.replaceScan([image('a.png'), image('b.png')]);
+    s.saveEmbedder({ id: 'px', name: 'Pixels', dim: 2, executionProvider: 'none' });
+    const xy = Float32Array.from([1, 2, NaN, NaN]);
+    s.saveLayout({ embedderId: 'px', method: 'umap', params: { seed: 1, nNeighbors: 15 }, xy, createdAtMs: 10 });
+    s.saveLayout({ embedderId: 'px', method: 'tsne', params: { seed: 1 }, xy: Float32Array.from([5, 6, 7, 8]), createdAtMs: 20 });
+
+    const umap = s.loadLayout('px', 'umap', { nNeighbors: 15, seed: 1 });
+    expect(umap).toMatchObject({ embedderId: 'px', method: 'umap', params: { nNeighbors: 15, seed: 1 }, paramsJson: '{"nNeighbors":15,"seed":1}', pointCount: 1, createdAtMs: 10 });
+    expect(Array.from(umap?.xy ?? [])).toEqual([1, 2, NaN, NaN]);
+    expect(s.loadLayout('px', 'umap', { seed: 2 })).toBeNull();
+    expect(s.latestLayout()?.method).toBe('tsne');
+
+    s.saveLayout({ embedderId: 'px', method: 'umap', params: { seed: 1, nNeighbors: 15 }, xy: Float32Array.from([0, 0, 0, 0]), createdAtMs: 30 });
+    expect(s.latestLayout('px')).toMatchObject({ method: 'umap', pointCount: 2 });
+    expect(() => s.saveLayout({ embedderId: 'px', method: 'umap', params: {}, xy: new Float32Array(2), createdAtMs: 1 })).toThrow(/expected 2 per image \(4\)/);
+  });
+
+  it('saves, loads and clears predictions with their file info', () => {
+    const s = openStore();
+    s.replaceScan([image('a.png'), image('b.png'), image('c.png')]);
+    expect(s.loadPredictions()).toBeNull();
+    const info = { file: 'preds.csv', matched: 2, missing: 1, hasProbabilities: false, accuracy: 0.5 };
+    const predictions = [{ predictedLabel: 'x', confidence: 0.25, correct: false, loss: null }, null, { predictedLabel: 'y', confidence: null, correct: null, loss: 1.5 }];
+    s.savePredictions(info, predictions);
+    expect(s.loadPredictions()).toEqual({ info, predictions });
+    expect(s.loadPrediction(2)).toEqual(predictions[2]);
+    expect(s.loadPrediction(1)).toBeNull();
+    expect(() => s.savePredictions(info, [null])).toThrow(/got 1 entries for 3 images/);
+    s.clearPredictions();
+    expect(s.loadPredictions()).toBeNull();
+  });
+
+  it('round-trips 10,000 x 512 embeddings, loading them well under a second', () => {
+    const s = openStore();
+    const count = 10_000;
+    const dim = 512;
+    s.replaceScan(Array.from({ length: count }, (_, i) => image(`img/${String(i).padStart(5, '0')}.png`)));
+    s.saveEmbedder({ id: 'clip', name: 'CLIP', dim, executionProvider: 'cpu' });
+    const all = new Float32Array(count * dim);
+    for (let i = 0; i < all.length; i += 1) all[i] = Math.sin(i);
+    const batch = 1000;
+    for (let start = 0; start < count; start += batch) {
+      const idxs = Array.from({ length: Math.min(batch, count - start) }, (_, i) => start + i);
+      s.saveEmbeddingBatch('clip', dim, idxs, all.subarray(start * dim, (start + idxs.length) * dim));
+    }
+
+    const startedMs = performance.now();
+    const loaded = s.loadEmbeddings('clip');
+    const elapsedMs = performance.now() - startedMs;
+
+    expect(loaded?.idxs).toEqual(Int32Array.from({ length: count }, (_, i) => i));
+    // Byte comparison: a deep equal over 5 million elements takes vitest most of a minute.
+    expect(Buffer.compare(Buffer.from(loaded?.data.buffer ?? new ArrayBuffer(0)), Buffer.from(all.buffer))).toBe(0);
+    expect(elapsedMs).toBeLessThan(1000);
+  });
+});

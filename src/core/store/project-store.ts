@@ -1,0 +1,574 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import type { EmbedderInfo, InputProblem, LabelSource, LayoutInfo, LayoutMethod, PredictionsInfo } from '../../shared/model/dataset.js';
+import type { ImageFormat } from '../dataset/format.js';
+import { comparePaths } from '../dataset/scan.js';
+import type { ImagePrediction } from '../predictions/classification-csv.js';
+import { migrate } from './migrations.js';
+import { datasetStorePath } from './paths.js';
+
+/** Pipeline stages that report problems; each stage's list is replaced as a whole when it runs again. */
+export const PROBLEM_STAGES = ['scan', 'labels', 'predictions', 'embed', 'project'] as const;
+export type ProblemStage = (typeof PROBLEM_STAGES)[number];
+
+export interface ImageRow {
+  /** Dense 0..N-1 in path order: the point index everywhere else. */
+  idx: number;
+  path: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  width: number | null;
+  height: number | null;
+  format: ImageFormat | null;
+  label: string | null;
+  labelsRow: number | null;
+  status: 'ok' | 'error';
+  error: string | null;
+}
+
+/** An image as the scan, probe and labels steps describe it; the store assigns `idx`. */
+export type ScannedImage = Omit<ImageRow, 'idx'>;
+
+export interface RescanSummary {
+  /** Same path, size and mtime: keeps its embeddings and predictions. */
+  unchanged: number;
+  added: number;
+  /** Same path but a new size or mtime: its embeddings and predictions are dropped. */
+  changed: number;
+  removed: number;
+}
+
+export interface DatasetMeta {
+  /** Absolute dataset folder. */
+  root: string | null;
+  labelSource: LabelSource | null;
+  /** Labels file as given, when labelSource is 'csv'. */
+  labelsFile: string | null;
+  /** Predictions file to join again when the dataset is reopened. */
+  predictionsFile: string | null;
+  /** Class names; point label indices refer to this list. */
+  classes: string[];
+}
+
+export interface StoredEmbeddings {
+  /** Image idx of each row of `data`, ascending. */
+  idxs: Int32Array;
+  dim: number;
+  /** idxs.length rows of dim values. */
+  data: Float32Array;
+}
+
+export interface LayoutToSave {
+  embedderId: string;
+  method: LayoutMethod;
+  params: Record<string, number | string>;
+  /** 2 values per image in idx order (length 2 * imageCount), NaN where an image has no position. */
+  xy: Float32Array;
+  createdAtMs: number;
+}
+
+export interface StoredLayout extends LayoutInfo {
+  paramsJson: string;
+  xy: Float32Array;
+}
+
+export interface StoredPredictions {
+  info: PredictionsInfo;
+  /** One entry per image in idx order; null where the image has no prediction. */
+  predictions: (ImagePrediction | null)[];
+}
+
+const META_SCHEMAS = {
+  root: z.string(),
+  labelSource: z.enum(['folders', 'csv', 'none']),
+  labelsFile: z.string(),
+  predictionsFile: z.string(),
+  classes: z.array(z.string()),
+  predictionsInfo: z.object({
+    file: z.string(),
+    matched: z.number(),
+    missing: z.number(),
+    hasProbabilities: z.boolean(),
+    accuracy: z.number().nullable(),
+  }),
+};
+type MetaKey = keyof typeof META_SCHEMAS;
+type MetaValue<K extends MetaKey> = z.infer<(typeof META_SCHEMAS)[K]>;
+
+export interface StoreOpenOptions {
+  /** better-sqlite3's compiled addon to load instead of the installed one (the Electron-ABI build). */
+  nativeBinding?: string | undefined;
+}
+
+const FLOAT32_BYTES = 4;
+const BUSY_TIMEOUT_MS = 5000;
+
+interface ImageDbRow {
+  idx: number;
+  path: string;
+  size_bytes: number;
+  mtime_ms: number;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  label: string | null;
+  labels_row: number | null;
+  status: 'ok' | 'error';
+  error: string | null;
+}
+
+/**
+ * One dataset's SQLite database (better-sqlite3, synchronous). Owns everything the app computes about a dataset;
+ * the dataset folder itself is never written. Open with `ProjectStore.open` or `ProjectStore.openForDataset`.
+ */
+export class ProjectStore {
+  private constructor(readonly db: Database.Database) {}
+
+  /** Opens (creating folders and file as needed) and migrates the database at `filePath`; ':memory:' works too. */
+  static open(filePath: string, options: StoreOpenOptions = {}): ProjectStore {
+    if (filePath !== ':memory:') mkdirSync(path.dirname(filePath), { recursive: true });
+    const db = new Database(filePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    try {
+      db.pragma('journal_mode = WAL');
+      // NORMAL is durable under WAL except for the last transactions before a power cut; each batch is small.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new ProjectStore(db);
+  }
+
+  /** The store of the dataset at `absRoot` under `dataDir` (see `datasetStorePath`). */
+  static openForDataset(dataDir: string, absRoot: string, options: StoreOpenOptions = {}): ProjectStore {
+    return ProjectStore.open(datasetStorePath(dataDir, absRoot), options);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- meta ----------------------------------------------------------------------------------------------------
+
+  getMeta(): DatasetMeta {
+    return {
+      root: this.readMeta('root'),
+      labelSource: this.readMeta('labelSource'),
+      labelsFile: this.readMeta('labelsFile'),
+      predictionsFile: this.readMeta('predictionsFile'),
+      classes: this.readMeta('classes') ?? [],
+    };
+  }
+
+  /** Sets the given fields; null removes one. */
+  setMeta(patch: Partial<DatasetMeta>): void {
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(patch) as [MetaKey, unknown][]) this.writeMeta(key, value);
+    })();
+  }
+
+  private readMeta<K extends MetaKey>(key: K): MetaValue<K> | null {
+    const text = this.statements.getMeta.get(key) as string | undefined;
+    if (text === undefined) return null;
+    const parsed = META_SCHEMAS[key].safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`${this.db.name}: meta '${key}' holds an invalid value ${text}`);
+    return parsed.data as MetaValue<K>;
+  }
+
+  private writeMeta(key: MetaKey, value: unknown): void {
+    if (value === null || value === undefined) this.statements.deleteMeta.run(key);
+    else this.statements.setMeta.run(key, JSON.stringify(META_SCHEMAS[key].parse(value)));
+  }
+
+  // ---- images --------------------------------------------------------------------------------------------------
+
+  /**
+   * Replaces the image list with a new scan. Images are renumbered densely in path order; an image whose path,
+   * size and mtime are unchanged keeps its embeddings, predictions and layout position, others lose them.
+   */
+  replaceScan(images: readonly ScannedImage[]): RescanSummary {
+    const sorted = [...images].sort((a, b) => comparePaths(a.path, b.path));
+    sorted.forEach((image, i) => {
+      if (i > 0 && sorted[i - 1]?.path === image.path) throw new Error(`replaceScan: ${image.path} is listed twice`);
+    });
+    return this.db.transaction((): RescanSummary => {
+      const previous = this.db.prepare('SELECT id, idx, path, size_bytes, mtime_ms FROM images').all() as {
+        id: number;
+        idx: number;
+        path: string;
+        size_bytes: number;
+        mtime_ms: number;
+      }[];
+      const previousByPath = new Map(previous.map((row) => [row.path, row]));
+      const kept: { id: number; oldIdx: number; newIdx: number }[] = [];
+      const keptIdByNewIdx = new Map<number, number>();
+      const staleIds: number[] = [];
+      let changed = 0;
+      sorted.forEach((image, newIdx) => {
+        const before = previousByPath.get(image.path);
+        if (before === undefined) return;
+        previousByPath.delete(image.path);
+        if (before.size_bytes === image.sizeBytes && before.mtime_ms === image.mtimeMs) {
+          kept.push({ id: before.id, oldIdx: before.idx, newIdx });
+          keptIdByNewIdx.set(newIdx, before.id);
+        } else {
+          changed += 1;
+          staleIds.push(before.id);
+        }
+      });
+      const removed = previousByPath.size;
+      for (const gone of previousByPath.values()) staleIds.push(gone.id);
+
+      const deleteImage = this.db.prepare('DELETE FROM images WHERE id = ?');
+      for (const id of staleIds) deleteImage.run(id);
+      // idx is UNIQUE: park moving rows on negative numbers first so no two rows ever share an idx.
+      const moving = kept.filter((k) => k.oldIdx !== k.newIdx);
+      const setIdx = this.db.prepare('UPDATE images SET idx = ? WHERE id = ?');
+      for (const k of moving) setIdx.run(-1 - k.newIdx, k.id);
+      for (const k of moving) setIdx.run(k.newIdx, k.id);
+
+      const update = this.db.prepare(
+        `UPDATE images SET width = @width, height = @height, format = @format, label = @label, labels_row = @labelsRow,
+           status = @status, error = @error WHERE id = @id`,
+      );
+      const insert = this.db.prepare(
+        `INSERT INTO images (idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error)
+         VALUES (@idx, @path, @sizeBytes, @mtimeMs, @width, @height, @format, @label, @labelsRow, @status, @error)`,
+      );
+      sorted.forEach((image, idx) => {
+        const id = keptIdByNewIdx.get(idx);
+        if (id === undefined) insert.run({ ...image, idx });
+        else update.run({ ...image, id });
+      });
+
+      const added = sorted.length - kept.length - changed;
+      if (added + changed + removed + moving.length > 0) this.remapLayouts(kept, sorted.length);
+      return { unchanged: kept.length, added, changed, removed };
+    })();
+  }
+
+  /** Moves kept images' layout positions to their new idx; new and changed images get NaN. */
+  private remapLayouts(kept: readonly { oldIdx: number; newIdx: number }[], imageCount: number): void {
+    const layouts = this.db.prepare('SELECT rowid, xy FROM layouts').all() as { rowid: number; xy: Buffer }[];
+    const setXy = this.db.prepare('UPDATE layouts SET xy = ? WHERE rowid = ?');
+    for (const layout of layouts) {
+      const before = float32FromBlob(layout.xy);
+      const after = new Float32Array(2 * imageCount).fill(Number.NaN);
+      for (const { oldIdx, newIdx } of kept) {
+        if (2 * oldIdx + 1 >= before.length) continue;
+        after[2 * newIdx] = before[2 * oldIdx] as number;
+        after[2 * newIdx + 1] = before[2 * oldIdx + 1] as number;
+      }
+      setXy.run(blobFromFloat32(after), layout.rowid);
+    }
+  }
+
+  /** All images in idx order. */
+  listImages(): ImageRow[] {
+    return (this.statements.listImages.all() as ImageDbRow[]).map(imageFromDb);
+  }
+
+  getImage(idx: number): ImageRow | null {
+    const row = this.statements.getImage.get(idx) as ImageDbRow | undefined;
+    return row === undefined ? null : imageFromDb(row);
+  }
+
+  imageCount(): number {
+    return this.statements.imageCount.get() as number;
+  }
+
+  /** Images found but unusable (status 'error'). */
+  skippedCount(): number {
+    return this.db.prepare("SELECT COUNT(*) FROM images WHERE status <> 'ok'").pluck().get() as number;
+  }
+
+  // ---- problems ------------------------------------------------------------------------------------------------
+
+  replaceProblems(stage: ProblemStage, problems: readonly InputProblem[]): void {
+    this.db.transaction(() => {
+      this.statements.deleteProblems.run(stage);
+      problems.forEach((p, seq) => this.statements.insertProblem.run(stage, seq, p.file, p.line ?? null, p.kind, p.message));
+    })();
+  }
+
+  /** One stage's problems, or all of them in pipeline stage order. */
+  listProblems(stage?: ProblemStage): InputProblem[] {
+    const stages = stage === undefined ? PROBLEM_STAGES : [stage];
+    return stages.flatMap((s) =>
+      (this.statements.listProblems.all(s) as { file: string; line: number | null; kind: string; message: string }[]).map((p) =>
+        p.line === null ? { file: p.file, kind: p.kind, message: p.message } : { file: p.file, line: p.line, kind: p.kind, message: p.message },
+      ),
+    );
+  }
+
+  // ---- embedders and embeddings --------------------------------------------------------------------------------
+
+  /** Registers or updates an embedder. A changed `dim` drops its old embeddings and layouts, which no longer fit. */
+  saveEmbedder(info: EmbedderInfo): void {
+    this.db.transaction(() => {
+      const before = this.getEmbedder(info.id);
+      if (before !== null && before.dim !== info.dim) this.statements.deleteEmbedder.run(info.id);
+      this.statements.upsertEmbedder.run(info.id, info.name, info.dim, info.executionProvider);
+    })();
+  }
+
+  getEmbedder(id: string): EmbedderInfo | null {
+    const row = this.statements.getEmbedder.get(id) as EmbedderDbRow | undefined;
+    return row === undefined ? null : embedderFromDb(row);
+  }
+
+  listEmbedders(): EmbedderInfo[] {
+    return (this.statements.listEmbedders.all() as EmbedderDbRow[]).map(embedderFromDb);
+  }
+
+  /** Drops an embedder with its embeddings and layouts. */
+  deleteEmbedder(id: string): void {
+    this.statements.deleteEmbedder.run(id);
+  }
+
+  /**
+   * Saves one batch of vectors (row i of `vectors` belongs to image `idxs[i]`) in one transaction, so an interrupted
+   * run keeps every finished batch. Existing vectors of those images are replaced.
+   */
+  saveEmbeddingBatch(embedderId: string, dim: number, idxs: ArrayLike<number>, vectors: Float32Array): void {
+    if (vectors.length !== idxs.length * dim) {
+      throw new Error(`saveEmbeddingBatch: ${idxs.length} images of dim ${dim} need ${idxs.length * dim} values, got ${vectors.length}`);
+    }
+    this.db.transaction(() => {
+      const embedder = this.getEmbedder(embedderId);
+      if (embedder === null) throw new Error(`saveEmbeddingBatch: unknown embedder '${embedderId}'; call saveEmbedder first`);
+      if (embedder.dim !== dim) throw new Error(`saveEmbeddingBatch: embedder '${embedderId}' has dim ${embedder.dim}, got ${dim}`);
+      const rowBytes = dim * FLOAT32_BYTES;
+      for (let i = 0; i < idxs.length; i += 1) {
+        const blob = Buffer.from(vectors.buffer, vectors.byteOffset + i * rowBytes, rowBytes);
+        const { changes } = this.statements.upsertEmbedding.run(embedderId, blob, idxs[i]);
+        if (changes !== 1) throw new Error(`saveEmbeddingBatch: no image has idx ${idxs[i]}`);
+      }
+    })();
+  }
+
+  /** Images that have a vector from this embedder, ascending. */
+  embeddedIdxs(embedderId: string): number[] {
+    return this.statements.embeddedIdxs.all(embedderId) as number[];
+  }
+
+  embeddedCount(embedderId: string): number {
+    return this.statements.embeddedCount.get(embedderId) as number;
+  }
+
+  /** Every vector of this embedder in one Float32Array, rows in ascending idx; null for an unknown embedder. */
+  loadEmbeddings(embedderId: string): StoredEmbeddings | null {
+    const embedder = this.getEmbedder(embedderId);
+    if (embedder === null) return null;
+    const { dim } = embedder;
+    const rows = this.statements.loadEmbeddings.all(embedderId) as [number, Buffer][];
+    const idxs = new Int32Array(rows.length);
+    const data = new Float32Array(rows.length * dim);
+    const dataBytes = new Uint8Array(data.buffer);
+    const rowBytes = dim * FLOAT32_BYTES;
+    rows.forEach(([idx, vector], i) => {
+      if (vector.length !== rowBytes) throw new Error(`${this.db.name}: embedding of image ${idx} has ${vector.length} bytes, expected ${rowBytes}`);
+      idxs[i] = idx;
+      dataBytes.set(vector, i * rowBytes);
+    });
+    return { idxs, dim, data };
+  }
+
+  // ---- layouts -------------------------------------------------------------------------------------------------
+
+  /** Saves (or replaces) the layout for this embedder, method and params. */
+  saveLayout(layout: LayoutToSave): void {
+    const imageCount = this.imageCount();
+    if (layout.xy.length !== 2 * imageCount) {
+      throw new Error(`saveLayout: xy has ${layout.xy.length} values, expected 2 per image (${2 * imageCount})`);
+    }
+    this.statements.upsertLayout.run(layout.embedderId, layout.method, canonicalParamsJson(layout.params), blobFromFloat32(layout.xy), layout.createdAtMs);
+  }
+
+  loadLayout(embedderId: string, method: LayoutMethod, params: Record<string, number | string>): StoredLayout | null {
+    const row = this.statements.getLayout.get(embedderId, method, canonicalParamsJson(params)) as LayoutDbRow | undefined;
+    return row === undefined ? null : layoutFromDb(row);
+  }
+
+  /** The most recently created layout, optionally of one embedder. */
+  latestLayout(embedderId?: string): StoredLayout | null {
+    const row = (embedderId === undefined ? this.statements.latestLayout.get() : this.statements.latestLayoutOf.get(embedderId)) as LayoutDbRow | undefined;
+    return row === undefined ? null : layoutFromDb(row);
+  }
+
+  // ---- predictions ---------------------------------------------------------------------------------------------
+
+  /** Replaces all predictions; `predictions` has one entry per image in idx order. */
+  savePredictions(info: PredictionsInfo, predictions: readonly (ImagePrediction | null)[]): void {
+    this.db.transaction(() => {
+      const imageCount = this.imageCount();
+      if (predictions.length !== imageCount) {
+        throw new Error(`savePredictions: got ${predictions.length} entries for ${imageCount} images`);
+      }
+      this.statements.deletePredictions.run();
+      predictions.forEach((p, idx) => {
+        if (p === null) return;
+        this.statements.insertPrediction.run(p.predictedLabel, p.confidence, p.correct === null ? null : Number(p.correct), p.loss, idx);
+      });
+      this.writeMeta('predictionsInfo', info);
+    })();
+  }
+
+  /** Saved predictions in idx order, or null when none were saved. Images changed since lose theirs. */
+  loadPredictions(): StoredPredictions | null {
+    const info = this.readMeta('predictionsInfo');
+    if (info === null) return null;
+    const predictions: (ImagePrediction | null)[] = new Array<ImagePrediction | null>(this.imageCount()).fill(null);
+    for (const row of this.statements.loadPredictions.all() as PredictionDbRow[]) predictions[row.idx] = predictionFromDb(row);
+    return { info, predictions };
+  }
+
+  /** One image's saved prediction (cheap, for hover cards); null when it has none. */
+  loadPrediction(idx: number): ImagePrediction | null {
+    const row = this.statements.loadPrediction.get(idx) as PredictionDbRow | undefined;
+    return row === undefined ? null : predictionFromDb(row);
+  }
+
+  clearPredictions(): void {
+    this.db.transaction(() => {
+      this.statements.deletePredictions.run();
+      this.writeMeta('predictionsInfo', null);
+    })();
+  }
+
+  // Prepared once on first use; better-sqlite3 statements are cheap to keep.
+  private cachedStatements: ReturnType<ProjectStore['prepareStatements']> | null = null;
+  private get statements(): ReturnType<ProjectStore['prepareStatements']> {
+    this.cachedStatements ??= this.prepareStatements();
+    return this.cachedStatements;
+  }
+
+  private prepareStatements() {
+    const db = this.db;
+    const imageColumns = 'idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error';
+    const layoutColumns = 'embedder_id, method, params_json, xy, created_at_ms';
+    const predictionColumns = 'i.idx, p.predicted_label, p.confidence, p.correct, p.loss';
+    return {
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
+      listImages: db.prepare(`SELECT ${imageColumns} FROM images ORDER BY idx`),
+      getImage: db.prepare(`SELECT ${imageColumns} FROM images WHERE idx = ?`),
+      imageCount: db.prepare('SELECT count(*) FROM images').pluck(),
+      deleteProblems: db.prepare('DELETE FROM problems WHERE stage = ?'),
+      insertProblem: db.prepare('INSERT INTO problems (stage, seq, file, line, kind, message) VALUES (?, ?, ?, ?, ?, ?)'),
+      listProblems: db.prepare('SELECT file, line, kind, message FROM problems WHERE stage = ? ORDER BY seq'),
+      getEmbedder: db.prepare('SELECT id, name, dim, execution_provider FROM embedders WHERE id = ?'),
+      listEmbedders: db.prepare('SELECT id, name, dim, execution_provider FROM embedders ORDER BY id'),
+      upsertEmbedder: db.prepare(
+        `INSERT INTO embedders (id, name, dim, execution_provider) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, dim = excluded.dim, execution_provider = excluded.execution_provider`,
+      ),
+      deleteEmbedder: db.prepare('DELETE FROM embedders WHERE id = ?'),
+      upsertEmbedding: db.prepare(
+        `INSERT INTO embeddings (embedder_id, image_id, vector) SELECT ?, id, ? FROM images WHERE idx = ?
+         ON CONFLICT (embedder_id, image_id) DO UPDATE SET vector = excluded.vector`,
+      ),
+      embeddedIdxs: db.prepare('SELECT i.idx FROM embeddings e JOIN images i ON i.id = e.image_id WHERE e.embedder_id = ? ORDER BY i.idx').pluck(),
+      embeddedCount: db.prepare('SELECT count(*) FROM embeddings WHERE embedder_id = ?').pluck(),
+      loadEmbeddings: db.prepare('SELECT i.idx, e.vector FROM embeddings e JOIN images i ON i.id = e.image_id WHERE e.embedder_id = ? ORDER BY i.idx').raw(),
+      upsertLayout: db.prepare(
+        `INSERT INTO layouts (${layoutColumns}) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (embedder_id, method, params_json) DO UPDATE SET xy = excluded.xy, created_at_ms = excluded.created_at_ms`,
+      ),
+      getLayout: db.prepare(`SELECT ${layoutColumns} FROM layouts WHERE embedder_id = ? AND method = ? AND params_json = ?`),
+      latestLayout: db.prepare(`SELECT ${layoutColumns} FROM layouts ORDER BY created_at_ms DESC, rowid DESC LIMIT 1`),
+      latestLayoutOf: db.prepare(`SELECT ${layoutColumns} FROM layouts WHERE embedder_id = ? ORDER BY created_at_ms DESC, rowid DESC LIMIT 1`),
+      deletePredictions: db.prepare('DELETE FROM predictions'),
+      insertPrediction: db.prepare(
+        'INSERT INTO predictions (image_id, predicted_label, confidence, correct, loss) SELECT id, ?, ?, ?, ? FROM images WHERE idx = ?',
+      ),
+      loadPredictions: db.prepare(`SELECT ${predictionColumns} FROM predictions p JOIN images i ON i.id = p.image_id`),
+      loadPrediction: db.prepare(`SELECT ${predictionColumns} FROM predictions p JOIN images i ON i.id = p.image_id WHERE i.idx = ?`),
+    };
+  }
+}
+
+interface LayoutDbRow {
+  embedder_id: string;
+  method: LayoutMethod;
+  params_json: string;
+  xy: Buffer;
+  created_at_ms: number;
+}
+
+function layoutFromDb(row: LayoutDbRow): StoredLayout {
+  const xy = float32FromBlob(row.xy);
+  let positioned = 0;
+  for (let i = 0; i < xy.length; i += 2) if (!Number.isNaN(xy[i])) positioned += 1;
+  return {
+    embedderId: row.embedder_id,
+    method: row.method,
+    params: JSON.parse(row.params_json) as Record<string, number | string>,
+    paramsJson: row.params_json,
+    xy,
+    pointCount: positioned,
+    createdAtMs: row.created_at_ms,
+  };
+}
+
+interface EmbedderDbRow {
+  id: string;
+  name: string;
+  dim: number;
+  execution_provider: string;
+}
+
+function embedderFromDb(row: EmbedderDbRow): EmbedderInfo {
+  return { id: row.id, name: row.name, dim: row.dim, executionProvider: row.execution_provider };
+}
+
+interface PredictionDbRow {
+  idx: number;
+  predicted_label: string;
+  confidence: number | null;
+  correct: number | null;
+  loss: number | null;
+}
+
+function predictionFromDb(row: PredictionDbRow): ImagePrediction {
+  return { predictedLabel: row.predicted_label, confidence: row.confidence, correct: row.correct === null ? null : row.correct === 1, loss: row.loss };
+}
+
+function imageFromDb(row: ImageDbRow): ImageRow {
+  return {
+    idx: row.idx,
+    path: row.path,
+    sizeBytes: row.size_bytes,
+    mtimeMs: row.mtime_ms,
+    width: row.width,
+    height: row.height,
+    format: row.format as ImageFormat | null,
+    label: row.label,
+    labelsRow: row.labels_row,
+    status: row.status,
+    error: row.error,
+  };
+}
+
+/** JSON with keys sorted, so equal params always make the same layout key. */
+export function canonicalParamsJson(params: Record<string, number | string>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(params).sort(([a], [b]) => comparePaths(a, b))));
+}
+
+/** A Buffer view of the array's bytes (no copy): what better-sqlite3 stores as a BLOB. */
+function blobFromFloat32(values: Float32Array): Buffer {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** Copies a BLOB into a Float32Array (a BLOB's Buffer need not be 4-byte aligned). */
+function float32FromBlob(blob: Buffer): Float32Array {
+  const values = new Float32Array(blob.length / FLOAT32_BYTES);
+  new Uint8Array(values.buffer).set(blob);
+  return values;
+}

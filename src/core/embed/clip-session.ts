@@ -1,0 +1,124 @@
+/**
+ * Loading and running a CLIP vision model with onnxruntime, independent of the thread it runs on: the worker
+ * (clip-inference.worker.ts) and the in-thread runner share this code.
+ *
+ * onnxruntime-node's `session.run` is synchronous on the calling thread (its promise only defers the call), so a
+ * batch of ViT-B/32 on a laptop CPU blocks for seconds. Run on the engine's thread, that would freeze every other
+ * request (thumbnails, progress, cancel) and stop the next batch's decoding; hence the worker by default.
+ */
+import * as ort from 'onnxruntime-node';
+import { CLIP_FLOATS_PER_IMAGE, CLIP_IMAGE_SIZE_PX } from '../decode/clip-preprocess.js';
+import { createSessionWithFallback, type SkippedProvider } from './providers.js';
+
+export const CLIP_INPUT_NAME = 'pixel_values';
+export const CLIP_OUTPUT_NAME = 'image_embeds';
+
+export interface ClipSessionInfo {
+  /** The execution provider in use. */
+  provider: string;
+  /** Providers tried before it, with why each was skipped. */
+  skipped: SkippedProvider[];
+  /** Length of an image_embeds row. */
+  dim: number;
+}
+
+/** Runs batches on a loaded model, on some thread. */
+export interface ClipRunner {
+  readonly info: ClipSessionInfo;
+  /** Where inference runs: 'worker' keeps the calling thread free during a run. */
+  readonly thread: 'worker' | 'main';
+  /**
+   * Runs the first `images` images of `batch` ([n,3,224,224] floats). Returns the raw (unnormalised) image_embeds
+   * rows and the batch buffer for reuse (a new view when the buffer travelled to a worker and back: `batch` itself
+   * is then detached).
+   */
+  run(batch: Float32Array, images: number): Promise<{ embeds: Float32Array; batch: Float32Array }>;
+  release(): Promise<void>;
+}
+
+/** Creates the session on the first provider that loads the model, passes the signature check and a warm-up run. */
+export async function loadClipSession(modelPath: string, providers?: readonly string[]): Promise<{ session: ort.InferenceSession; info: ClipSessionInfo }> {
+  let dim = 0;
+  const { session, provider, skipped } = await createSessionWithFallback(modelPath, {
+    ...(providers ? { providers } : {}),
+    validate: (candidate) => validateClipVisionSignature(candidate, modelPath),
+    warmUp: async (candidate) => {
+      const output = await runClipSession(candidate, new Float32Array(CLIP_FLOATS_PER_IMAGE), 1);
+      if (output.length < 1) throw new Error(`${modelPath}: ${CLIP_OUTPUT_NAME} came out empty`);
+      dim = output.length;
+    },
+  });
+  return { session, info: { provider, skipped, dim } };
+}
+
+/** Runs `images` images from the start of `batch`; returns image_embeds as a fresh array (safe to transfer). */
+export async function runClipSession(session: ort.InferenceSession, batch: Float32Array, images: number): Promise<Float32Array> {
+  const input = new ort.Tensor('float32', batch.subarray(0, images * CLIP_FLOATS_PER_IMAGE), [images, 3, CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX]);
+  const outputs = await session.run({ [CLIP_INPUT_NAME]: input }, [CLIP_OUTPUT_NAME]);
+  const output = outputs[CLIP_OUTPUT_NAME];
+  if (!output || output.type !== 'float32') throw new Error(`The model returned no float32 ${CLIP_OUTPUT_NAME}`);
+  if (output.dims.length !== 2 || output.dims[0] !== images) {
+    throw new Error(`${CLIP_OUTPUT_NAME} came out with shape [${output.dims.join(',')}], expected [${images}, dim]`);
+  }
+  return Float32Array.from(output.data as Float32Array);
+}
+
+/** Runs on the calling thread: for hosts without the worker script, and for quick checks. */
+export class InThreadClipRunner implements ClipRunner {
+  readonly thread = 'main';
+  private readonly inFlight = new Set<Promise<Float32Array>>();
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly info: ClipSessionInfo,
+  ) {}
+
+  static async load(modelPath: string, providers?: readonly string[]): Promise<InThreadClipRunner> {
+    const { session, info } = await loadClipSession(modelPath, providers);
+    return new InThreadClipRunner(session, info);
+  }
+
+  async run(batch: Float32Array, images: number): Promise<{ embeds: Float32Array; batch: Float32Array }> {
+    const running = runClipSession(this.session, batch, images);
+    this.inFlight.add(running);
+    try {
+      return { embeds: await running, batch };
+    } finally {
+      this.inFlight.delete(running);
+    }
+  }
+
+  /** Waits for runs in progress: releasing the session under one would free memory it is using. */
+  async release(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+    await this.session.release();
+  }
+}
+
+/** Throws an error naming `modelPath` unless the model has a CLIP vision tower's signature. */
+export function validateClipVisionSignature(session: ort.InferenceSession, modelPath: string): void {
+  const fail = (problem: string): never => {
+    throw new Error(`${modelPath} is not a CLIP vision model this app can run: ${problem}`);
+  };
+  const describe = (metadata: readonly ort.InferenceSession.ValueMetadata[]): string =>
+    metadata.map((m) => (m.isTensor ? `${m.name} ${m.type}[${m.shape.join(',')}]` : `${m.name} (not a tensor)`)).join(', ');
+
+  const input = session.inputMetadata.find((m) => m.name === CLIP_INPUT_NAME);
+  if (session.inputMetadata.length !== 1 || !input) {
+    fail(`its inputs are ${describe(session.inputMetadata)}; expected one input, ${CLIP_INPUT_NAME} (export the vision tower alone, e.g. optimum's onnx/vision_model.onnx)`);
+  } else if (!input.isTensor || input.type !== 'float32') {
+    fail(`input ${describe([input])} must be a float32 tensor`);
+  } else if (input.shape.length !== 4 || input.shape[1] !== 3) {
+    fail(`input ${describe([input])} must have 4 dimensions [batch, 3, height, width]`);
+  } else {
+    for (const side of input.shape.slice(2)) {
+      if (typeof side === 'number' && side !== CLIP_IMAGE_SIZE_PX) fail(`input ${describe([input])} must take ${CLIP_IMAGE_SIZE_PX}×${CLIP_IMAGE_SIZE_PX} images`);
+    }
+  }
+
+  const output = session.outputMetadata.find((m) => m.name === CLIP_OUTPUT_NAME);
+  if (!output) fail(`it has no ${CLIP_OUTPUT_NAME} output (outputs: ${describe(session.outputMetadata)})`);
+  else if (!output.isTensor || output.type !== 'float32' || output.shape.length !== 2) {
+    fail(`output ${describe([output])} must be a float32 tensor with 2 dimensions [batch, dim]`);
+  }
+}

@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createClient } from '../shared/api/client.js';
+import { createInProcessTransport } from '../shared/api/in-process-transport.js';
+import type { LayoutMethod } from '../shared/model/dataset.js';
+import { createEngine } from '../core/engine.js';
+import { CliUsageError, parseIntOption, withUsageErrors } from './args.js';
+import { progressPrinter, waitForJob } from './wait-for-job.js';
+
+const HELP = `Usage: dataset-health analyze DIR --out OUTDIR [options]
+
+  --labels FILE        labels CSV (path,label); default DIR/labels.csv, else class-per-folder
+  --predictions FILE   classification predictions CSV (path,predicted_label,confidence[,prob_<class>...])
+  --embeddings FILE    precomputed embeddings .npy, float32 [N,D], rows in labels-file order
+  --model ID|PATH      'clip-vit-b32', 'pixels', or an .onnx file / model folder
+                       (default: clip-vit-b32 when cached, else the basic pixels embedder)
+  --method umap|tsne   2-D layout method (default umap)
+  --seed N             layout seed (default 42)
+  --data-dir DIR       where project stores and models live (default: the user data directory)
+  --out OUTDIR         writes OUTDIR/points.csv and OUTDIR/summary.json`;
+
+export async function analyzeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = withUsageErrors(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        labels: { type: 'string' },
+        predictions: { type: 'string' },
+        embeddings: { type: 'string' },
+        model: { type: 'string' },
+        method: { type: 'string' },
+        seed: { type: 'string' },
+        'data-dir': { type: 'string' },
+        out: { type: 'string' },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const [dir] = positionals;
+  if (!dir || positionals.length > 1) throw new CliUsageError('analyze takes exactly one dataset folder');
+  if (!values.out) throw new CliUsageError('analyze needs --out OUTDIR');
+  const method = (values.method ?? 'umap') as LayoutMethod;
+  if (method !== 'umap' && method !== 'tsne') throw new CliUsageError(`--method must be umap or tsne, got '${values.method}'`);
+  const seed = parseIntOption('seed', values.seed);
+  const outDir = resolve(values.out);
+
+  const t0 = performance.now();
+  const engine = await createEngine({ dataDir: values['data-dir'] ? resolve(values['data-dir']) : undefined, allowFileWrites: true });
+  const client = createClient(createInProcessTransport(engine));
+  try {
+    const print = progressPrinter(process.stderr);
+    let scanTimings: Record<string, number> = {};
+    const offScan = client.on('job.progress', (s) => {
+      if (s.kind !== 'scan') return;
+      print(s);
+      if (s.state === 'done') scanTimings = s.timingsMs ?? {};
+    });
+    const opened = await client.call('dataset.open', {
+      root: resolve(dir),
+      ...(values.labels ? { labelsPath: resolve(values.labels) } : {}),
+      ...(values.predictions ? { predictionsPath: resolve(values.predictions) } : {}),
+    });
+    offScan();
+    const openMs = performance.now() - t0;
+
+    const started = await client.call('job.analyze', {
+      datasetId: opened.id,
+      method,
+      ...(values.model ? { model: values.model } : {}),
+      ...(values.embeddings ? { embeddingsPath: resolve(values.embeddings) } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+    });
+    const job = await waitForJob(client, started, print);
+    if (job.state !== 'done') {
+      throw new Error(`analysis ${job.state}${job.error ? `: ${job.error}` : ''}`);
+    }
+
+    const tExport = performance.now();
+    await mkdir(outDir, { recursive: true });
+    const summary = await client.call('dataset.summary', { datasetId: opened.id });
+    // One row per usable image; skipped files are listed with their reasons in summary.json.
+    const { usable } = await client.call('dataset.points', { datasetId: opened.id });
+    const rows = Uint32Array.from(usable.keys()).filter((i) => usable[i] === 1);
+    await client.call('export.selection', {
+      datasetId: opened.id,
+      indices: rows,
+      format: 'csv',
+      outPath: join(outDir, 'points.csv'),
+    });
+    const exportMs = performance.now() - tExport;
+
+    const report = {
+      dataset: summary.root,
+      images: summary.imageCount - summary.skippedCount,
+      skipped: summary.skippedCount,
+      classes: summary.classes,
+      labelSource: summary.labelSource,
+      embedder: summary.embedder,
+      executionProvider: summary.embedder?.executionProvider ?? null,
+      embedded: summary.embeddedCount,
+      layout: summary.layout,
+      predictions: summary.predictions,
+      problemCount: summary.problems.length,
+      problems: summary.problems,
+      timingsMs: {
+        open: Math.round(openMs),
+        ...scanTimings,
+        ...job.timingsMs,
+        export: Math.round(exportMs),
+        total: Math.round(performance.now() - t0),
+      },
+    };
+    await writeFile(join(outDir, 'summary.json'), JSON.stringify(report, null, 2) + '\n');
+    process.stderr.write(
+      `${rows.length} images, ${summary.skippedCount} skipped, ${summary.problems.length} problems -> ${join(outDir, 'points.csv')}, summary.json\n`,
+    );
+    return 0;
+  } finally {
+    client.close();
+    await engine.close();
+  }
+}

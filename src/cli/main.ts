@@ -1,0 +1,47 @@
+/**
+ * The `dataset-health` command: headless, scriptable runs of the same engine the app uses,
+ * driven through the same typed API (in-process transport).
+ */
+import { analyzeCommand } from './analyze.js';
+import { serveCommand } from './serve.js';
+import { CliUsageError } from './args.js';
+
+const USAGE = `Usage: dataset-health <command> [options]
+
+Commands:
+  analyze DIR --out OUTDIR [--labels FILE] [--predictions FILE] [--embeddings FILE.npy]
+              [--model ID|PATH] [--method umap|tsne] [--seed N] [--data-dir DIR]
+      Scan, embed, lay out and score DIR; writes OUTDIR/points.csv and OUTDIR/summary.json.
+  serve [DIR] [--port N] [--data-dir DIR]
+      Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).
+      Without DIR it opens the bundled sample dataset.
+
+Run 'dataset-health <command> --help' for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'analyze':
+        return await analyzeCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE + '\n');
+        return command === undefined ? 1 : 0;
+      default:
+        throw new CliUsageError(`unknown command '${command}'`);
+    }
+  } catch (err) {
+    if (err instanceof CliUsageError) {
+      process.stderr.write(`dataset-health: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`dataset-health: ${message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { createEngine } from '../core/engine.js';
+import { sampleDatasetRoot, rendererDir } from '../core/resources.js';
+import { startServer } from '../server/index.js';
+import { parseIntOption, withUsageErrors } from './args.js';
+
+const HELP = `Usage: dataset-health serve [DIR] [--port N] [--data-dir DIR]
+
+Serves the app on 127.0.0.1 (browser mode) and prints its URL, which carries a random session token.
+Without DIR the bundled sample dataset opens.`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = withUsageErrors(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const root = positionals[0] ? resolve(positionals[0]) : sampleDatasetRoot();
+  const engine = await createEngine({
+    dataDir: values['data-dir'] ? resolve(values['data-dir']) : undefined,
+    initialDataset: root,
+  });
+  const server = await startServer({ engine, port: parseIntOption('port', values.port) ?? 0, staticDir: rendererDir() });
+  process.stdout.write(`Dataset Health is running in browser mode. Open:\n  ${server.url}\n(Ctrl+C to stop)\n`);
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await engine.close();
+  return 0;
+}

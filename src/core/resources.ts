@@ -1,0 +1,21 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The repository root. Both the TypeScript sources (src/core/*.ts) and the Electron bundle (out/main/*.js)
+ * sit two folders below it, so one rule serves both.
+ */
+function appRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidate = resolve(here, '../..');
+  return existsSync(join(candidate, 'package.json')) ? candidate : process.cwd();
+}
+
+export function sampleDatasetRoot(): string {
+  return join(appRoot(), 'resources/sample/fmnist-1k');
+}
+
+export function rendererDir(): string {
+  return join(appRoot(), 'out/renderer');
+}

@@ -1,0 +1,95 @@
+/**
+ * The `analyze` command end to end on a small dataset full of bad input: the run completes, points.csv has one row
+ * per usable image, and summary.json names every problem with its file (and line).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { makeFixtureDataset, type FixtureDataset } from '../fixtures/make-dataset.js';
+
+interface Summary {
+  images: number;
+  skipped: number;
+  embedder: { id: string };
+  executionProvider: string;
+  labelSource: string;
+  problems: { file: string; line?: number; kind: string; message: string }[];
+  timingsMs: Record<string, number>;
+  predictions: { matched: number } | null;
+}
+
+describe('dataset-health analyze', () => {
+  let fixture: FixtureDataset;
+  let work: string;
+
+  beforeAll(async () => {
+    fixture = await makeFixtureDataset({ perClass: 6, withBadFiles: true });
+    work = mkdtempSync(path.join(tmpdir(), 'dh-cli-'));
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+
+  afterAll(() => {
+    vi.restoreAllMocks();
+    rmSync(fixture.root, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('completes despite bad images, a bad labels CSV and a predictions CSV without its confidence column', async () => {
+    const labels = path.join(work, 'labels.csv');
+    writeFileSync(
+      labels,
+      ['path,label', ...fixture.images.map((p) => `${p},${p.split('/')[0]}`), 'cat/does-not-exist.png,cat', `${fixture.images[0]},cat`].join('\n') + '\n',
+    );
+    const predictions = path.join(work, 'predictions.csv');
+    writeFileSync(predictions, 'path,predicted_label\ncat/000.png,cat\n');
+    const out = path.join(work, 'out');
+
+    const code = await main(['analyze', fixture.root, '--labels', labels, '--predictions', predictions, '--model', 'pixels', '--out', out, '--data-dir', path.join(work, 'data')]);
+    expect(code).toBe(0);
+
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.labelSource).toBe('csv');
+    expect(summary.embedder.id).toBe('pixels-v1');
+    expect(summary.executionProvider).toBe('none');
+    expect(summary.skipped).toBe(3);
+    expect(summary.images).toBe(fixture.images.length + 1);
+    expect(summary.predictions).toBeNull();
+    const unknownPathLine = fixture.images.length + 2;
+    expect(summary.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: 'cat/zero.png' }),
+        expect.objectContaining({ file: 'dog/corrupt.jpg' }),
+        expect.objectContaining({ file: 'fish/truncated.png' }),
+        expect.objectContaining({ file: 'fish/really-a-png.jpg', kind: 'mislabelled-extension' }),
+        expect.objectContaining({ file: labels, line: unknownPathLine, kind: 'unknown-path' }),
+        expect.objectContaining({ file: labels, line: unknownPathLine + 1, kind: 'duplicate-row' }),
+        expect.objectContaining({ file: expect.stringContaining('predictions.csv'), kind: 'missing-column' }),
+      ]),
+    );
+    for (const stage of ['embed', 'project']) expect(summary.timingsMs[stage]).toBeGreaterThanOrEqual(0);
+
+    const rows = readFileSync(path.join(out, 'points.csv'), 'utf8').trimEnd().split('\n');
+    expect(rows[0]).toBe('path,label,predicted_label,confidence,correct,x,y,loss');
+    expect(rows).toHaveLength(1 + summary.images);
+    // Every usable image is placed on the map.
+    for (const row of rows.slice(1)) {
+      const [, , , , , x, y] = row.split(',');
+      expect(Number.isFinite(Number(x)) && x !== '').toBe(true);
+      expect(Number.isFinite(Number(y)) && y !== '').toBe(true);
+    }
+  });
+
+  it('answers usage errors with exit code 2 and the help text', async () => {
+    expect(await main(['analyze', fixture.root])).toBe(2);
+    expect(await main(['frobnicate'])).toBe(2);
+  });
+
+  it('refuses t-SNE with a clear message until it lands', async () => {
+    const code = await main(['analyze', fixture.root, '--method', 'tsne', '--model', 'pixels', '--out', path.join(work, 'tsne'), '--data-dir', path.join(work, 'data')]);
+    expect(code).toBe(1);
+    const written = vi.mocked(process.stderr.write).mock.calls.map((c) => String(c[0])).join('');
+    expect(written).toMatch(/tsne.*not available yet/i);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * One suite of API calls, run over every transport: the in-process one (CLI, tests) and the WebSocket one
+ * (browser mode). A host that drops a typed array, an event or an error code fails here.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient, type ApiClient } from '../../src/shared/api/client.js';
+import type { EngineHost } from '../../src/shared/api/engine.js';
+import { ApiError } from '../../src/shared/api/errors.js';
+import { createInProcessTransport } from '../../src/shared/api/in-process-transport.js';
+import { createWebSocketTransport, type WebSocketLike } from '../../src/shared/api/ws-transport.js';
+import type { JobStatus } from '../../src/shared/model/dataset.js';
+import { createEngine } from '../../src/core/engine.js';
+import { startServer } from '../../src/server/index.js';
+import { makeFixtureDataset, type FixtureDataset } from '../fixtures/make-dataset.js';
+
+interface Harness {
+  client: ApiClient;
+  close(): Promise<void>;
+}
+
+const transports: Record<string, (engine: EngineHost) => Promise<Harness>> = {
+  'in-process': async (engine) => ({ client: createClient(createInProcessTransport(engine)), close: async () => {} }),
+  websocket: async (engine) => {
+    const server = await startServer({ engine, port: 0, staticDir: mkdtempSync(path.join(tmpdir(), 'dh-static-')) });
+    const url = new URL(server.url);
+    const socket = new WebSocket(`ws://${url.host}/api?token=${server.token}`);
+    const client = createClient(createWebSocketTransport(socket as unknown as WebSocketLike));
+    return {
+      client,
+      close: async () => {
+        client.close();
+        await server.close();
+      },
+    };
+  },
+};
+
+function finalStatus(client: ApiClient, jobId: string, events: JobStatus[] = []): Promise<JobStatus> {
+  return new Promise((resolve) => {
+    const off = client.on('job.progress', (s) => {
+      if (s.jobId !== jobId) return;
+      events.push(s);
+      if (s.state !== 'running') {
+        off();
+        resolve(s);
+      }
+    });
+  });
+}
+
+async function expectApiError(promise: Promise<unknown>, code: string): Promise<void> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApiError);
+  expect((err as ApiError).code).toBe(code);
+}
+
+describe.each(Object.keys(transports))('API contract over %s', (transportName) => {
+  let fixture: FixtureDataset;
+  let dataDir: string;
+  let engine: EngineHost;
+  let harness: Harness;
+  let client: ApiClient;
+  let datasetId: string;
+
+  beforeAll(async () => {
+    fixture = await makeFixtureDataset({ perClass: 8, withBadFiles: true });
+    dataDir = mkdtempSync(path.join(tmpdir(), 'dh-data-'));
+    engine = await createEngine({ dataDir, initialDataset: fixture.root });
+    harness = await (transports[transportName] as (e: EngineHost) => Promise<Harness>)(engine);
+    client = harness.client;
+  });
+
+  afterAll(async () => {
+    await harness.close();
+    await engine.close();
+    rmSync(fixture.root, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('app.info names the initial dataset and the capabilities', async () => {
+    const info = await client.call('app.info', {});
+    expect(info.initialDataset).toEqual({ root: fixture.root });
+    expect(info.capabilities.projectionMethods).toContain('umap');
+    expect(info.capabilities.writeFiles).toBe(false);
+  });
+
+  it('dataset.open scans, labels from folders, joins predictions and lists bad files', async () => {
+    const scanEvents: JobStatus[] = [];
+    const off = client.on('job.progress', (s) => s.kind === 'scan' && scanEvents.push(s));
+    const summary = await client.call('dataset.open', { root: fixture.root });
+    off();
+    datasetId = summary.id;
+    expect(summary.labelSource).toBe('folders');
+    expect(summary.classes).toEqual(['cat', 'dog', 'fish']);
+    // Good images plus the mislabelled-extension PNG (decodable, kept with a warning); the rest are skipped.
+    expect(summary.imageCount - summary.skippedCount).toBe(fixture.images.length + 1);
+    expect(summary.skippedCount).toBe(3);
+    for (const bad of fixture.badFiles) {
+      expect(summary.problems.some((p) => p.file === bad.path), `a problem names ${bad.path}`).toBe(true);
+    }
+    expect(summary.predictions?.matched).toBe(fixture.images.length);
+    expect(scanEvents.at(-1)?.state).toBe('done');
+  });
+
+  it('job.analyze embeds and lays out with progress and preview events', async () => {
+    const previews: Float32Array[] = [];
+    const offPreview = client.on('layout.preview', (p) => p.datasetId === datasetId && previews.push(p.xy));
+    const started = await client.call('job.analyze', { datasetId, model: 'pixels' });
+    const events: JobStatus[] = [];
+    const done = await finalStatus(client, started.jobId, events);
+    offPreview();
+    expect(done.state).toBe('done');
+    expect(events.some((e) => e.stage.startsWith('Embedding'))).toBe(true);
+    expect(done.timingsMs).toHaveProperty('embed');
+    expect(done.timingsMs).toHaveProperty('project');
+    expect(previews.length).toBeGreaterThan(0);
+    expect(previews.at(-1)).toBeInstanceOf(Float32Array);
+
+    const summary = await client.call('dataset.summary', { datasetId });
+    expect(summary.layout?.method).toBe('umap');
+    expect(summary.embedder?.id).toBe('pixels-v1');
+    expect(summary.embeddedCount).toBe(fixture.images.length + 1);
+  });
+
+  it('dataset.points arrives as typed arrays with the predictions joined', async () => {
+    const points = await client.call('dataset.points', { datasetId });
+    const summary = await client.call('dataset.summary', { datasetId });
+    expect(points.count).toBe(summary.imageCount);
+    expect(points.xy).toBeInstanceOf(Float32Array);
+    expect(points.label).toBeInstanceOf(Int32Array);
+    expect(points.correct).toBeInstanceOf(Int8Array);
+    expect(points.usable).toBeInstanceOf(Uint8Array);
+    expect(points.xy.length).toBe(2 * points.count);
+    let placed = 0;
+    let wrong = 0;
+    for (let i = 0; i < points.count; i += 1) {
+      if (points.usable[i] === 1 && Number.isFinite(points.xy[2 * i])) placed += 1;
+      if (points.correct[i] === 0) wrong += 1;
+    }
+    expect(placed).toBe(summary.imageCount - summary.skippedCount);
+    // The fixture's predictions get every fourth image wrong.
+    expect(wrong).toBe(Math.ceil(fixture.images.length / 4));
+  });
+
+  it('image.record and image.thumbnail describe one image', async () => {
+    const record = await client.call('image.record', { datasetId, index: 0 });
+    expect(record.path).toBe('cat/000.png');
+    expect(record.label).toBe('cat');
+    expect(record.predictedLabel).toBe('dog');
+    expect(record.correct).toBe(false);
+    const thumb = await client.call('image.thumbnail', { datasetId, index: 0, size: 64 });
+    expect(thumb).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(thumb.subarray(0, 4)).toString('latin1')).toBe('RIFF');
+  });
+
+  it('export.selection returns CSV and path lists, and refuses host writes in this host', async () => {
+    const indices = Uint32Array.from([0, 1, 2]);
+    const csv = await client.call('export.selection', { datasetId, indices, format: 'csv' });
+    const lines = csv.content.trimEnd().split('\n');
+    expect(lines[0]?.startsWith('path,label,predicted_label,confidence,correct,x,y')).toBe(true);
+    expect(lines).toHaveLength(4);
+    expect(lines[1]?.startsWith('cat/000.png,cat,dog,0.8,0,')).toBe(true);
+    const paths = await client.call('export.selection', { datasetId, indices, format: 'paths' });
+    expect(paths.content).toBe('cat/000.png\ncat/001.png\ncat/002.png\n');
+    await expectApiError(client.call('export.selection', { datasetId, indices, format: 'paths', outPath: '/tmp/x.txt' }), 'writes-not-allowed');
+  });
+
+  it('errors cross the transport with their codes', async () => {
+    await expectApiError(client.call('dataset.summary', { datasetId: 'nope' }), 'dataset-not-open');
+    await expectApiError(client.call('image.record', { datasetId, index: 10_000 }), 'unknown-image');
+    await expectApiError(client.call('job.cancel', { jobId: 'nope' }), 'unknown-job');
+  });
+
+  it('a cancelled analysis stops, and the next one resumes and finishes', async () => {
+    const other = await makeFixtureDataset({ perClass: 30, withPredictions: false });
+    try {
+      const summary = await client.call('dataset.open', { root: other.root });
+      const started = await client.call('job.analyze', { datasetId: summary.id, model: 'pixels' });
+      const final = finalStatus(client, started.jobId);
+      await client.call('job.cancel', { jobId: started.jobId });
+      expect((await final).state).toBe('cancelled');
+      const again = await client.call('job.analyze', { datasetId: summary.id, model: 'pixels' });
+      expect((await finalStatus(client, again.jobId)).state).toBe('done');
+      const after = await client.call('dataset.summary', { datasetId: summary.id });
+      expect(after.embeddedCount).toBe(other.images.length);
+      expect(after.layout?.pointCount).toBe(other.images.length);
+    } finally {
+      rmSync(other.root, { recursive: true, force: true });
+    }
+  });
+
+  it('reopening in a new engine loads the stored layout without recomputing', async () => {
+    const second = await createEngine({ dataDir });
+    try {
+      const c2 = createClient(createInProcessTransport(second));
+      const started = performance.now();
+      const summary = await c2.call('dataset.open', { root: fixture.root });
+      expect(summary.layout?.method).toBe('umap');
+      expect(summary.embeddedCount).toBe(fixture.images.length + 1);
+      const job = await c2.call('job.analyze', { datasetId: summary.id, model: 'pixels' });
+      const done = await finalStatus(c2, job.jobId);
+      expect(done.state).toBe('done');
+      // Nothing was left to embed, and the stored layout was kept (no projection stage ran).
+      expect(done.timingsMs).not.toHaveProperty('project');
+      expect(performance.now() - started).toBeLessThan(30_000);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * End to end in browser mode: the real engine analyzes the bundled sample, the real server serves the built
+ * renderer (`npm run build` first), and Chromium drives it like a user. Fails on any console or page error.
+ */
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineHost } from '../../src/shared/api/engine.js';
+import { AppPage, launchBrowser } from './pages/app-page.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SAMPLE_ROOT = path.join(REPO_ROOT, 'resources/sample/fmnist-1k');
+const SAMPLE_IMAGE_COUNT = 1000;
+const STATIC_DIR = path.join(REPO_ROOT, 'out/renderer');
+const SCREENSHOT = path.join(REPO_ROOT, 'test-results/app.png');
+const EXPORT_HEADER = ['path', 'label', 'predicted_label', 'confidence', 'correct', 'x', 'y'];
+/** Embedding 1,000 images and a UMAP layout on two CPU cores, plus the first frame in software WebGL. */
+const ANALYSIS_TIMEOUT_MS = 150_000;
+
+describe('Dataset Health in the browser, on the bundled sample', () => {
+  let dataDir: string | undefined;
+  let engine: EngineHost | undefined;
+  let server: { url: string; close(): Promise<void> } | undefined;
+  let browser: Browser | undefined;
+  let app: AppPage;
+  let selectedCount = 0;
+
+  beforeAll(async () => {
+    await access(path.join(STATIC_DIR, 'index.html')).catch(() => {
+      throw new Error(`${STATIC_DIR}/index.html is missing: run \`npm run build\` first (npm run test:e2e does)`);
+    });
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'dataset-health-e2e-'));
+    const { createEngine } = await import('../../src/core/engine.js');
+    engine = await createEngine({ dataDir, initialDataset: SAMPLE_ROOT });
+    const { startServer } = await import('../../src/server/index.js');
+    server = await startServer({ engine, port: 0, staticDir: STATIC_DIR });
+    browser = await launchBrowser();
+    app = await AppPage.open(browser, server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await engine?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts analyzing on first open, and a cancelled analysis can be started again', async () => {
+    await app.page.getByTestId('job-cancel').click();
+    await app.page.locator('[data-testid=job][data-state=cancelled]').waitFor();
+    await app.page.getByTestId('analyze').click();
+  });
+
+  it('draws every image of the finished analysis on the map', async () => {
+    const pointCount = await app.waitForMap(ANALYSIS_TIMEOUT_MS);
+    expect(pointCount).toBe(SAMPLE_IMAGE_COUNT);
+    expect(await app.page.getByTestId('image-count').textContent()).toBe(SAMPLE_IMAGE_COUNT.toLocaleString('en-US'));
+  });
+
+  it('shows a card with the thumbnail, path and labels when hovering a point', async () => {
+    const index = await app.hoverSomePoint();
+    expect(index).toBeGreaterThanOrEqual(0);
+    expect(index).toBeLessThan(SAMPLE_IMAGE_COUNT);
+    await app.hoverCard.locator('img').waitFor({ state: 'visible' });
+    await expect.poll(() => app.hoverCard.textContent()).toMatch(/images\/[\w-]+\/\d+\.png/);
+    expect(await app.hoverCard.textContent()).toMatch(/Label/);
+  });
+
+  it('lasso-selects points and lists exactly those images in the grid', async () => {
+    const spot = await app.densestSpot(200);
+    await app.lassoAround(spot, 90);
+    await expect.poll(() => app.selectionCount()).toBeGreaterThan(0);
+    selectedCount = await app.selectionCount();
+    expect(Number(await app.grid.getAttribute('data-item-count'))).toBe(selectedCount);
+    const gridIndices = await app.allGridIndices();
+    expect(gridIndices).toHaveLength(selectedCount);
+    expect(new Set(gridIndices).size).toBe(selectedCount);
+  });
+
+  it('exports the selection as a CSV download with one row per selected image', async () => {
+    const { fileName, content } = await app.exportCsv();
+    expect(fileName).toMatch(/\.csv$/);
+    const rows: string[][] = parse(content, { skip_empty_lines: true });
+    expect(rows[0]?.slice(0, EXPORT_HEADER.length)).toEqual(EXPORT_HEADER);
+    expect(rows).toHaveLength(selectedCount + 1);
+    // Every row names a real image of the sample.
+    await Promise.all(rows.slice(1).map((row) => access(path.join(SAMPLE_ROOT, row[0]!))));
+  });
+
+  it('draws mistakes in red: hovering a red point shows a wrong prediction', async () => {
+    await app.grid.evaluate((el) => el.scrollTo({ top: 0 }));
+    await app.setLasso(false);
+    await app.hoverSomePoint(([r, g, b]) => r > 180 && g < 110 && b < 110);
+    await expect.poll(() => app.hoverCard.textContent()).toMatch(/Wrong/);
+  });
+
+  it('leaves a screenshot of the error map with a selection and a hover card', async () => {
+    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await app.screenshot(SCREENSHOT);
+    await access(SCREENSHOT);
+  });
+
+  it('logged no console errors and threw no page errors', () => {
+    expect(app.unexpectedConsoleErrors()).toEqual([]);
+  });
+});

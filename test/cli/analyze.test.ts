@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { makeFixtureDataset, type FixtureDataset } from '../fixtures/make-dataset.js';
+import { writeTinyClipModel } from '../fixtures/models/tiny-clip.js';
 
 interface Summary {
   images: number;
@@ -79,6 +80,20 @@ describe('dataset-health analyze', () => {
       expect(Number.isFinite(Number(x)) && x !== '').toBe(true);
       expect(Number.isFinite(Number(y)) && y !== '').toBe(true);
     }
+  });
+
+  it('embeds with a CLIP-architecture ONNX model, falling back to the CPU provider and saying why', async () => {
+    const model = await writeTinyClipModel(path.join(work, 'models/tiny-clip.onnx'));
+    const out = path.join(work, 'onnx-out');
+    const code = await main(['analyze', fixture.root, '--model', model, '--out', out, '--data-dir', path.join(work, 'data-onnx')]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.embedder.id).toMatch(/^onnx:[0-9a-f]{16}$/);
+    expect(summary.executionProvider).toBe('cpu');
+    // No GPU here: WebGPU is tried first and its failure is reported, not fatal.
+    expect(summary.problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'provider-fallback', message: expect.stringContaining('webgpu') })]));
+    const rows = readFileSync(path.join(out, 'points.csv'), 'utf8').trimEnd().split('\n');
+    expect(rows).toHaveLength(1 + summary.images);
   });
 
   it('answers usage errors with exit code 2 and the help text', async () => {

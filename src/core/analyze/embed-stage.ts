@@ -6,6 +6,7 @@ import type { EmbedderInfo, InputProblem } from '../../shared/model/dataset.js';
 import { parseNpy } from '../dataset/npy.js';
 import { ProblemList } from '../dataset/problems.js';
 import { embedInBatches } from '../embed/embed-in-batches.js';
+import { OnnxClipEmbedder } from '../embed/onnx-clip-embedder.js';
 import { resolveEmbedder } from '../embed/resolve-embedder.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
@@ -35,6 +36,12 @@ export async function embedMissing(store: ProjectStore, options: EmbedStageOptio
     const todo = store.listImages().filter((row) => row.status === 'ok' && !done.has(row.idx));
     const pathOf = new Map(todo.map((row) => [row.idx, row.path]));
     const problems = new ProblemList(20);
+    // A faster provider that could not start is worth telling: the user may expect the GPU to be used.
+    if (embedder instanceof OnnxClipEmbedder) {
+      for (const skipped of embedder.skippedProviders) {
+        problems.add({ file: embedder.info.name, kind: 'provider-fallback', message: `${skipped.provider} was not used (${skipped.stage}): ${skipped.reason}; running on ${info.executionProvider}` });
+      }
+    }
     ctx.stage(`Embedding images (${info.name}, ${info.executionProvider})`, todo.length, 'embed');
     try {
       await embedInBatches({

@@ -5,7 +5,7 @@ import { assignLabels } from '../dataset/labels.js';
 import { probeImages, type ProbedImage } from '../dataset/probe.js';
 import { scanImageFiles } from '../dataset/scan.js';
 import type { JobContext } from '../jobs/job-registry.js';
-import { readClassificationCsv } from '../predictions/classification-csv.js';
+import { readClassificationPredictions } from '../predictions/read-predictions.js';
 import type { ProjectStore, RescanSummary, ScannedImage } from '../store/project-store.js';
 
 export const DEFAULT_PREDICTIONS_FILE_NAME = 'predictions.csv';
@@ -58,6 +58,7 @@ export async function refreshDataset(store: ProjectStore, root: string, options:
       ...probe,
       label: labels.labels[i] ?? null,
       labelsRow: labels.labelsRows[i] ?? null,
+      split: labels.splits[i] ?? null,
     };
   });
   const rescan = store.replaceScan(images);
@@ -82,10 +83,10 @@ export async function joinPredictions(store: ProjectStore, root: string, predict
   const absFile = path.resolve(root, file);
   const displayName = path.relative(root, absFile).startsWith('..') ? absFile : path.relative(root, absFile);
   const images = store.listImages().map((row) => ({ path: row.path, label: row.label }));
-  const result = await readClassificationCsv(absFile, displayName, images, store.getMeta().classes);
+  const result = await readClassificationPredictions(absFile, displayName, images, store.getMeta().classes);
   const problems: InputProblem[] = result.problems;
   if (result.ok) {
-    store.savePredictions(result.info, result.predictions);
+    store.savePredictions(result.info, result.predictions, result.probs);
     store.setMeta({ predictionsFile: absFile });
   } else {
     store.clearPredictions();

@@ -84,6 +84,27 @@ describe('parseLabelsCsv', () => {
   });
 });
 
+describe('splits', () => {
+  it('take the labels file split column where given, else a train/val/test folder in the path', () => {
+    const paths = ['train/cat/1.png', 'val/cat/2.png', 'x/dog/3.png', 'x/dog/4.png'];
+    const text = 'path,label,split\ntrain/cat/1.png,cat,\nval/cat/2.png,cat,Test\nx/dog/3.png,dog,validation\nx/dog/4.png,dog,\n';
+    const result = parseLabelsCsv(text, 'labels.csv', paths);
+    if (!result.ok) throw new Error('expected the file to parse');
+    expect(result.assignment.splits).toEqual(['train', 'test', 'val', null]);
+  });
+
+  it('come from folders when labels do', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'dh-splits-'));
+    try {
+      const result = await assignLabels(root, ['train/cat/1.png', 'testing/dog/2.png', 'dog/3.png']);
+      expect(result.labels).toEqual(['cat', 'dog', 'dog']);
+      expect(result.splits).toEqual(['train', 'test', null]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('assignLabels', () => {
   let root: string;
   beforeEach(() => {

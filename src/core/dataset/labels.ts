@@ -5,6 +5,7 @@ import type { InputProblem, LabelSource } from '../../shared/model/dataset.js';
 import { findColumns, normalizeDatasetPath, readCsvTable } from './csv.js';
 import { ProblemList } from './problems.js';
 import { comparePaths } from './scan.js';
+import { splitFromPath, splitsFromColumn } from './splits.js';
 
 /** Labels for a list of images, in the order of the paths given. */
 export interface LabelAssignment {
@@ -14,6 +15,8 @@ export interface LabelAssignment {
   labels: (string | null)[];
   /** 0-based data row of each image in the labels file (precomputed embeddings follow this order); null if absent. */
   labelsRows: (number | null)[];
+  /** Each image's split: the labels file's `split` column where it has one, else a train/val/test folder in its path. */
+  splits: (string | null)[];
   /** Sorted unique labels of the images. */
   classes: string[];
   problems: InputProblem[];
@@ -52,6 +55,7 @@ export async function assignLabels(root: string, imagePaths: readonly string[], 
     labelsFile: null,
     labels,
     labelsRows: labels.map(() => null),
+    splits: imagePaths.map(splitFromPath),
     classes: classList(labels),
     problems,
   };
@@ -85,7 +89,7 @@ export type LabelsCsvResult =
   | { ok: false; problems: InputProblem[] };
 
 /**
- * Parses a `path,label` CSV (header required, extra columns ignored) against the scanned image paths. Row problems
+ * Parses a `path,label[,split]` CSV (header required, other columns ignored) against the scanned image paths. Row problems
  * name the file and the 1-based line; the first row for a path wins.
  */
 export function parseLabelsCsv(text: string, file: string, imagePaths: readonly string[]): LabelsCsvResult {
@@ -101,6 +105,8 @@ export function parseLabelsCsv(text: string, file: string, imagePaths: readonly 
     };
   }
 
+  const splitColumn = header.findIndex((name) => name.trim().toLowerCase() === 'split');
+  const splitValues: (string | null)[] = imagePaths.map(() => null);
   const indexByPath = new Map(imagePaths.map((p, i) => [p, i]));
   const labels: (string | null)[] = imagePaths.map(() => null);
   const labelsRows: (number | null)[] = imagePaths.map(() => null);
@@ -139,7 +145,10 @@ export function parseLabelsCsv(text: string, file: string, imagePaths: readonly 
     }
     labels[imageIndex] = label;
     labelsRows[imageIndex] = dataRow;
+    if (splitColumn >= 0) splitValues[imageIndex] = fields[splitColumn] ?? null;
   });
+  const fromColumn = splitsFromColumn(splitValues);
+  const splits = imagePaths.map((p, i) => fromColumn[i] ?? splitFromPath(p));
 
   const result = problems.toArray();
   const unlabelled = imagePaths.filter((_, i) => labels[i] === null);
@@ -151,5 +160,5 @@ export function parseLabelsCsv(text: string, file: string, imagePaths: readonly 
       message: `${unlabelled.length} image(s) have no row in ${file} and are unlabelled, e.g. ${examples}.`,
     });
   }
-  return { ok: true, assignment: { labels, labelsRows, classes: classList(labels), problems: result } };
+  return { ok: true, assignment: { labels, labelsRows, splits, classes: classList(labels), problems: result } };
 }

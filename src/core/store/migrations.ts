@@ -88,6 +88,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'class probabilities, image splits, per-image stats, analysis results',
+    sql: `
+      -- probs: float32 per class, little-endian, in the order of meta 'predictionClasses'; NULL without scores.
+      ALTER TABLE predictions ADD COLUMN probs BLOB;
+
+      -- The split an image belongs to ('train', 'val', ...), when the dataset says; NULL when unknown.
+      ALTER TABLE images ADD COLUMN split TEXT;
+
+      -- stats: float32 vector of per-image statistics (brightness, blur, ...) computed by code of this version;
+      -- rows of an older version are ignored and recomputed. Deleted with the image when its file changes.
+      CREATE TABLE image_stats (
+        image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        stats BLOB NOT NULL
+      );
+
+      -- Derived results (score columns, clusters) as one binary frame each, with the key of the inputs they were
+      -- computed from: a result whose key no longer matches is stale and recomputed.
+      CREATE TABLE analysis_results (
+        name TEXT PRIMARY KEY,
+        input_key TEXT NOT NULL,
+        data BLOB NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

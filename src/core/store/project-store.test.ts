@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImagePrediction } from '../predictions/classification-csv.js';
+import type { ImagePrediction } from '../predictions/types.js';
 import { LATEST_SCHEMA_VERSION, migrate, MIGRATIONS } from './migrations.js';
 import { ProjectStore, type ScannedImage } from './project-store.js';
 
@@ -47,7 +47,7 @@ describe('schema migrations', () => {
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['embedders', 'embeddings', 'images', 'layouts', 'meta', 'predictions', 'problems']);
+    expect(tables).toEqual(['analysis_results', 'embedders', 'embeddings', 'image_stats', 'images', 'layouts', 'meta', 'predictions', 'problems']);
   });
 
   it('reopens an up-to-date database without changing it', () => {
@@ -86,8 +86,8 @@ describe('schema migrations', () => {
     expect(s.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(s.getMeta()).toEqual({ root: '/data/v1', labelSource: 'csv', labelsFile: null, predictionsFile: null, classes: ['cat', 'dog'] });
     expect(s.listImages()).toEqual([
-      { idx: 0, path: 'cat/1.png', sizeBytes: 10, mtimeMs: 1.5, width: 28, height: 28, format: 'png', label: 'cat', labelsRow: 0, status: 'ok', error: null },
-      { idx: 1, path: 'dog/2.png', sizeBytes: 0, mtimeMs: 2.5, width: null, height: null, format: null, label: 'dog', labelsRow: 1, status: 'error', error: 'empty' },
+      { idx: 0, path: 'cat/1.png', sizeBytes: 10, mtimeMs: 1.5, width: 28, height: 28, format: 'png', label: 'cat', labelsRow: 0, status: 'ok', error: null, split: null },
+      { idx: 1, path: 'dog/2.png', sizeBytes: 0, mtimeMs: 2.5, width: null, height: null, format: null, label: 'dog', labelsRow: 1, status: 'error', error: 'empty', split: null },
     ]);
     expect(s.listProblems()).toEqual([{ file: 'dog/2.png', kind: 'empty-file', message: 'dog/2.png: is empty (0 bytes); skipped.' }]);
     // v2 tables work against the v1 rows.
@@ -96,12 +96,67 @@ describe('schema migrations', () => {
     expect(s.loadEmbeddings('e')).toEqual({ idxs: Int32Array.from([1]), dim: 2, data: Float32Array.from([3, 4]) });
   });
 
+  it('upgrades a v2 database written by the v2 app and keeps its data', () => {
+    // Frozen copy of the v2 schema as it shipped: do not edit when the schema changes, add a fixture for the new version.
+    const V2_SCHEMA = `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY, idx INTEGER NOT NULL UNIQUE, path TEXT NOT NULL UNIQUE, size_bytes INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL, width INTEGER, height INTEGER, format TEXT, label TEXT, labels_row INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT);
+      CREATE TABLE problems (stage TEXT NOT NULL, seq INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER, kind TEXT NOT NULL,
+        message TEXT NOT NULL, PRIMARY KEY (stage, seq)) WITHOUT ROWID;
+      CREATE TABLE embedders (id TEXT PRIMARY KEY, name TEXT NOT NULL, dim INTEGER NOT NULL CHECK (dim > 0),
+        execution_provider TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE embeddings (embedder_id TEXT NOT NULL REFERENCES embedders (id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE, vector BLOB NOT NULL, UNIQUE (embedder_id, image_id));
+      CREATE INDEX embeddings_by_image ON embeddings (image_id);
+      CREATE TABLE layouts (embedder_id TEXT NOT NULL REFERENCES embedders (id) ON DELETE CASCADE, method TEXT NOT NULL,
+        params_json TEXT NOT NULL, xy BLOB NOT NULL, created_at_ms INTEGER NOT NULL, UNIQUE (embedder_id, method, params_json));
+      CREATE TABLE predictions (image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+        predicted_label TEXT NOT NULL, confidence REAL, correct INTEGER CHECK (correct IN (0, 1)), loss REAL);
+      PRAGMA user_version = 2;
+      INSERT INTO meta VALUES ('root', '"/data/v2"'), ('classes', '["cat","dog"]'),
+        ('predictionsInfo', '{"file":"p.csv","matched":1,"missing":1,"hasProbabilities":false,"accuracy":1}');
+      INSERT INTO images VALUES (7, 0, 'cat/1.png', 10, 1.5, 28, 28, 'png', 'cat', NULL, 'ok', NULL);
+      INSERT INTO images VALUES (9, 1, 'dog/2.png', 20, 2.5, 28, 28, 'png', 'dog', NULL, 'ok', NULL);
+      INSERT INTO embedders VALUES ('px', 'Pixels', 2, 'none');
+      INSERT INTO embeddings VALUES ('px', 9, X'0000803F00000040');
+      INSERT INTO layouts VALUES ('px', 'umap', '{}', X'0000803F000000400000404000008040', 5);
+      INSERT INTO predictions VALUES (7, 'cat', 0.75, 1, 0.25);
+    `;
+    const file = path.join(dir, 'v2.sqlite');
+    const v2 = new Database(file);
+    v2.exec(V2_SCHEMA);
+    v2.close();
+
+    const s = openStore(file);
+
+    expect(s.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(s.getMeta()).toMatchObject({ root: '/data/v2', classes: ['cat', 'dog'] });
+    expect(s.listImages().map((im) => [im.idx, im.path, im.label, im.split])).toEqual([
+      [0, 'cat/1.png', 'cat', null],
+      [1, 'dog/2.png', 'dog', null],
+    ]);
+    expect(s.loadEmbeddings('px')).toEqual({ idxs: Int32Array.from([1]), dim: 2, data: Float32Array.from([1, 2]) });
+    expect(Array.from(s.latestLayout()?.xy ?? [])).toEqual([1, 2, 3, 4]);
+    expect(s.loadPredictions()).toEqual({
+      info: { file: 'p.csv', matched: 1, missing: 1, hasProbabilities: false, accuracy: 1 },
+      predictions: [{ predictedLabel: 'cat', confidence: 0.75, correct: true, loss: 0.25 }, null],
+    });
+    // Predictions saved before v3 have no probabilities.
+    expect(s.loadPredictionProbabilities()).toBeNull();
+    // v3 tables and columns work against the v2 rows.
+    s.saveImageStats(1, [0], 1, Float32Array.from([0.5]));
+    expect(s.loadImageStats(1)).toEqual({ idxs: Int32Array.from([0]), dim: 1, data: Float32Array.from([0.5]) });
+  });
+
   it('refuses a database from a newer app, and leaves it untouched', () => {
     const file = path.join(dir, 'future.sqlite');
     const db = new Database(file);
     db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => openStore(file)).toThrow(/schema version 3, newer than this app knows \(2\)/);
+    expect(() => openStore(file)).toThrow(new RegExp(`schema version ${LATEST_SCHEMA_VERSION + 1}, newer than this app knows \\(${LATEST_SCHEMA_VERSION}\\)`));
   });
 
   it('rolls back a failing migration and keeps the last good version', () => {
@@ -225,6 +280,18 @@ describe('ProjectStore', () => {
     expect(() => s.saveLayout({ embedderId: 'px', method: 'umap', params: {}, xy: new Float32Array(2), createdAtMs: 1 })).toThrow(/expected 2 per image \(4\)/);
   });
 
+  it('keeps one analysis result per name with the key of its inputs, replacing it on save', () => {
+    const s = openStore();
+    expect(s.loadResult('scores')).toBeNull();
+    s.saveResult('scores', 'k1', Uint8Array.from([1, 2, 3]));
+    s.saveResult('scores', 'k2', Uint8Array.from([4, 5]));
+    s.saveResult('clusters', 'k2', new Uint8Array(0));
+    const scores = s.loadResult('scores');
+    expect(scores?.inputKey).toBe('k2');
+    expect(Array.from(scores?.data ?? [])).toEqual([4, 5]);
+    expect(s.loadResult('clusters')?.data.length).toBe(0);
+  });
+
   it('saves, loads and clears predictions with their file info', () => {
     const s = openStore();
     s.replaceScan([image('a.png'), image('b.png'), image('c.png')]);
@@ -238,6 +305,56 @@ describe('ProjectStore', () => {
     expect(() => s.savePredictions(info, [null])).toThrow(/got 1 entries for 3 images/);
     s.clearPredictions();
     expect(s.loadPredictions()).toBeNull();
+  });
+
+  it('saves class probabilities with predictions, as NaN rows where an image has none, and drops them on rescan', () => {
+    const s = openStore();
+    s.replaceScan([image('a.png'), image('b.png'), image('c.png')]);
+    const info = { file: 'p.csv', matched: 2, missing: 1, hasProbabilities: true, accuracy: 1 };
+    const predictions = [{ predictedLabel: 'x', confidence: 0.75, correct: true, loss: 0.3 }, null, { predictedLabel: 'y', confidence: 0.5, correct: null, loss: null }];
+    const values = Float32Array.from([0.75, 0.25, NaN, NaN, 0.5, 0.5]);
+    expect(() => s.savePredictions(info, predictions, { classes: ['x', 'y'], values: new Float32Array(4) })).toThrow(/expected 3 images × 2 classes/);
+    s.savePredictions(info, predictions, { classes: ['x', 'y'], values });
+    expect(s.loadPredictionProbabilities()).toEqual({ classes: ['x', 'y'], values });
+
+    // c.png changes on disk: its probabilities go with its prediction; a.png keeps its row under its new idx.
+    s.replaceScan([image('0.png'), image('a.png'), image('b.png'), image('c.png', { sizeBytes: 7 })]);
+    expect(Array.from(s.loadPredictionProbabilities()?.values ?? [])).toEqual([NaN, NaN, 0.75, 0.25, NaN, NaN, NaN, NaN]);
+
+    // Predictions without probabilities clear the old class list.
+    s.savePredictions(info, [null, null, null, null]);
+    expect(s.loadPredictionProbabilities()).toBeNull();
+    s.savePredictions(info, [null, predictions[0] ?? null, null, null], { classes: ['x', 'y'], values: new Float32Array(8).fill(0.5) });
+    s.clearPredictions();
+    expect(s.loadPredictionProbabilities()).toBeNull();
+  });
+
+  it('stores each image split, null when the scan does not give one', () => {
+    const s = openStore();
+    s.replaceScan([image('a.png', { split: 'train' }), image('b.png')]);
+    expect(s.listImages().map((im) => im.split)).toEqual(['train', null]);
+    s.replaceScan([image('a.png', { split: 'val' }), image('b.png', { split: 'train' })]);
+    expect(s.getImage(0)?.split).toBe('val');
+    expect(s.getImage(1)?.split).toBe('train');
+  });
+
+  it('saves image stats by version; a rescan drops stats of changed files', () => {
+    const s = openStore();
+    s.replaceScan([image('a.png'), image('b.png'), image('c.png')]);
+    expect(s.loadImageStats(1)).toEqual({ idxs: new Int32Array(0), dim: 0, data: new Float32Array(0) });
+    s.saveImageStats(1, [2, 0], 2, Float32Array.from([20, 21, 0, 1]));
+    s.saveImageStats(2, [1], 2, Float32Array.from([10, 11]));
+    expect(() => s.saveImageStats(1, [9], 2, Float32Array.from([1, 2]))).toThrow(/no image has idx 9/);
+    expect(() => s.saveImageStats(1, [0], 2, Float32Array.from([1]))).toThrow(/need 2 values, got 1/);
+    expect(s.loadImageStats(1)).toEqual({ idxs: Int32Array.from([0, 2]), dim: 2, data: Float32Array.from([0, 1, 20, 21]) });
+    expect(s.loadImageStats(2)).toEqual({ idxs: Int32Array.from([1]), dim: 2, data: Float32Array.from([10, 11]) });
+    // A newer version replaces an image's row.
+    s.saveImageStats(2, [0], 2, Float32Array.from([5, 6]));
+    expect(s.loadImageStats(1).idxs).toEqual(Int32Array.from([2]));
+
+    s.replaceScan([image('a.png'), image('b.png'), image('c.png', { mtimeMs: 5 })]);
+    expect(s.loadImageStats(1).idxs).toEqual(new Int32Array(0));
+    expect(s.loadImageStats(2).idxs).toEqual(Int32Array.from([0, 1]));
   });
 
   it('round-trips 10,000 x 512 embeddings, loading them well under a second', () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { EmbedderInfo, InputProblem, LabelSource, LayoutInfo, LayoutMethod, PredictionsInfo } from '../../shared/model/dataset.js';
 import type { ImageFormat } from '../dataset/format.js';
 import { comparePaths } from '../dataset/scan.js';
-import type { ImagePrediction } from '../predictions/classification-csv.js';
+import type { ImagePrediction } from '../predictions/types.js';
 import { migrate } from './migrations.js';
 import { datasetStorePath } from './paths.js';
 
@@ -26,10 +26,12 @@ export interface ImageRow {
   labelsRow: number | null;
   status: 'ok' | 'error';
   error: string | null;
+  /** The dataset split ('train', 'val', ...) when known, else null. */
+  split: string | null;
 }
 
-/** An image as the scan, probe and labels steps describe it; the store assigns `idx`. */
-export type ScannedImage = Omit<ImageRow, 'idx'>;
+/** An image as the scan, probe and labels steps describe it; the store assigns `idx`. `split` defaults to null. */
+export type ScannedImage = Omit<ImageRow, 'idx' | 'split'> & { split?: string | null };
 
 export interface RescanSummary {
   /** Same path, size and mtime: keeps its embeddings and predictions. */
@@ -80,12 +82,28 @@ export interface StoredPredictions {
   predictions: (ImagePrediction | null)[];
 }
 
+/** Class probabilities to save with predictions: images × classes in idx order, NaN rows where an image has none. */
+export interface ProbabilitiesToSave {
+  classes: readonly string[];
+  values: Float32Array;
+}
+
+export interface StoredImageStats {
+  /** Image idx of each row of `data`, ascending. */
+  idxs: Int32Array;
+  /** Values per image; 0 when no image has stats of the version asked for. */
+  dim: number;
+  data: Float32Array;
+}
+
 const META_SCHEMAS = {
   root: z.string(),
   labelSource: z.enum(['folders', 'csv', 'none']),
   labelsFile: z.string(),
   predictionsFile: z.string(),
   classes: z.array(z.string()),
+  /** Class order of the float32 vectors in predictions.probs. */
+  predictionClasses: z.array(z.string()),
   predictionsInfo: z.object({
     file: z.string(),
     matched: z.number(),
@@ -117,6 +135,7 @@ interface ImageDbRow {
   labels_row: number | null;
   status: 'ok' | 'error';
   error: string | null;
+  split: string | null;
 }
 
 /**
@@ -234,16 +253,17 @@ export class ProjectStore {
 
       const update = this.db.prepare(
         `UPDATE images SET width = @width, height = @height, format = @format, label = @label, labels_row = @labelsRow,
-           status = @status, error = @error WHERE id = @id`,
+           status = @status, error = @error, split = @split WHERE id = @id`,
       );
       const insert = this.db.prepare(
-        `INSERT INTO images (idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error)
-         VALUES (@idx, @path, @sizeBytes, @mtimeMs, @width, @height, @format, @label, @labelsRow, @status, @error)`,
+        `INSERT INTO images (idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error, split)
+         VALUES (@idx, @path, @sizeBytes, @mtimeMs, @width, @height, @format, @label, @labelsRow, @status, @error, @split)`,
       );
       sorted.forEach((image, idx) => {
         const id = keptIdByNewIdx.get(idx);
-        if (id === undefined) insert.run({ ...image, idx });
-        else update.run({ ...image, id });
+        const split = image.split ?? null;
+        if (id === undefined) insert.run({ ...image, split, idx });
+        else update.run({ ...image, split, id });
       });
 
       const added = sorted.length - kept.length - changed;
@@ -403,20 +423,47 @@ export class ProjectStore {
 
   // ---- predictions ---------------------------------------------------------------------------------------------
 
-  /** Replaces all predictions; `predictions` has one entry per image in idx order. */
-  savePredictions(info: PredictionsInfo, predictions: readonly (ImagePrediction | null)[]): void {
+  /**
+   * Replaces all predictions; `predictions` has one entry per image in idx order. `probs` (images × classes, NaN
+   * rows where an image has none) are kept per image, so a rescan drops those of changed files with them.
+   */
+  savePredictions(info: PredictionsInfo, predictions: readonly (ImagePrediction | null)[], probs?: ProbabilitiesToSave | null): void {
     this.db.transaction(() => {
       const imageCount = this.imageCount();
       if (predictions.length !== imageCount) {
         throw new Error(`savePredictions: got ${predictions.length} entries for ${imageCount} images`);
       }
+      const classCount = probs?.classes.length ?? 0;
+      if (probs && probs.values.length !== imageCount * classCount) {
+        throw new Error(`savePredictions: probabilities have ${probs.values.length} values, expected ${imageCount} images × ${classCount} classes`);
+      }
       this.statements.deletePredictions.run();
       predictions.forEach((p, idx) => {
         if (p === null) return;
-        this.statements.insertPrediction.run(p.predictedLabel, p.confidence, p.correct === null ? null : Number(p.correct), p.loss, idx);
+        const row = probs ? probs.values.subarray(idx * classCount, (idx + 1) * classCount) : null;
+        const blob = row !== null && classCount > 0 && !Number.isNaN(row[0]) ? blobFromFloat32(row) : null;
+        this.statements.insertPrediction.run(p.predictedLabel, p.confidence, p.correct === null ? null : Number(p.correct), p.loss, blob, idx);
       });
       this.writeMeta('predictionsInfo', info);
+      this.writeMeta('predictionClasses', probs && classCount > 0 ? [...probs.classes] : null);
     })();
+  }
+
+  /**
+   * The saved class probabilities: images × classes in idx order (classes as saved), a NaN row for each image
+   * without; null when the predictions carried none.
+   */
+  loadPredictionProbabilities(): { classes: string[]; values: Float32Array } | null {
+    const classes = this.readMeta('predictionClasses');
+    if (classes === null || classes.length === 0) return null;
+    const rowBytes = classes.length * FLOAT32_BYTES;
+    const values = new Float32Array(this.imageCount() * classes.length).fill(Number.NaN);
+    const bytes = new Uint8Array(values.buffer);
+    for (const [idx, blob] of this.statements.loadProbabilities.all() as [number, Buffer][]) {
+      if (blob.length !== rowBytes) throw new Error(`${this.db.name}: probabilities of image ${idx} have ${blob.length} bytes, expected ${rowBytes}`);
+      bytes.set(blob, idx * rowBytes);
+    }
+    return { classes, values };
   }
 
   /** Saved predictions in idx order, or null when none were saved. Images changed since lose theirs. */
@@ -438,7 +485,59 @@ export class ProjectStore {
     this.db.transaction(() => {
       this.statements.deletePredictions.run();
       this.writeMeta('predictionsInfo', null);
+      this.writeMeta('predictionClasses', null);
     })();
+  }
+
+  // ---- per-image stats ---------------------------------------------------------------------------------------
+
+  /**
+   * Saves `dim` float32 stats per image (row i of `values` belongs to image `idxs[i]`), tagged with the version
+   * of the code that computed them; replaces what those images had.
+   */
+  saveImageStats(version: number, idxs: ArrayLike<number>, dim: number, values: Float32Array): void {
+    if (values.length !== idxs.length * dim) {
+      throw new Error(`saveImageStats: ${idxs.length} images of dim ${dim} need ${idxs.length * dim} values, got ${values.length}`);
+    }
+    this.db.transaction(() => {
+      const rowBytes = dim * FLOAT32_BYTES;
+      for (let i = 0; i < idxs.length; i += 1) {
+        const blob = Buffer.from(values.buffer, values.byteOffset + i * rowBytes, rowBytes);
+        const { changes } = this.statements.upsertImageStats.run(version, blob, idxs[i]);
+        if (changes !== 1) throw new Error(`saveImageStats: no image has idx ${idxs[i]}`);
+      }
+    })();
+  }
+
+  /** Stats saved with this version, rows in ascending idx; rows of other versions are left out. */
+  loadImageStats(version: number): StoredImageStats {
+    const rows = this.statements.loadImageStats.all(version) as [number, Buffer][];
+    const rowBytes = rows[0]?.[1].length ?? 0;
+    const dim = rowBytes / FLOAT32_BYTES;
+    const idxs = new Int32Array(rows.length);
+    const data = new Float32Array(rows.length * dim);
+    const bytes = new Uint8Array(data.buffer);
+    rows.forEach(([idx, blob], i) => {
+      if (blob.length !== rowBytes) throw new Error(`${this.db.name}: stats of image ${idx} (version ${version}) have ${blob.length} bytes, expected ${rowBytes}`);
+      idxs[i] = idx;
+      bytes.set(blob, i * rowBytes);
+    });
+    return { idxs, dim, data };
+  }
+
+  // ---- analysis results ----------------------------------------------------------------------------------------
+
+  /** Saves a derived result under `name`, with the key of the inputs it was computed from. */
+  saveResult(name: string, inputKey: string, data: Uint8Array): void {
+    this.db
+      .prepare('INSERT INTO analysis_results (name, input_key, data) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET input_key = excluded.input_key, data = excluded.data')
+      .run(name, inputKey, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+
+  /** The saved result, or null when there is none. */
+  loadResult(name: string): { inputKey: string; data: Uint8Array } | null {
+    const row = this.db.prepare('SELECT input_key, data FROM analysis_results WHERE name = ?').get(name) as { input_key: string; data: Buffer } | undefined;
+    return row === undefined ? null : { inputKey: row.input_key, data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) };
   }
 
   // Prepared once on first use; better-sqlite3 statements are cheap to keep.
@@ -450,7 +549,7 @@ export class ProjectStore {
 
   private prepareStatements() {
     const db = this.db;
-    const imageColumns = 'idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error';
+    const imageColumns = 'idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error, split';
     const layoutColumns = 'embedder_id, method, params_json, xy, created_at_ms';
     const predictionColumns = 'i.idx, p.predicted_label, p.confidence, p.correct, p.loss';
     return {
@@ -486,8 +585,14 @@ export class ProjectStore {
       latestLayoutOf: db.prepare(`SELECT ${layoutColumns} FROM layouts WHERE embedder_id = ? ORDER BY created_at_ms DESC, rowid DESC LIMIT 1`),
       deletePredictions: db.prepare('DELETE FROM predictions'),
       insertPrediction: db.prepare(
-        'INSERT INTO predictions (image_id, predicted_label, confidence, correct, loss) SELECT id, ?, ?, ?, ? FROM images WHERE idx = ?',
+        'INSERT INTO predictions (image_id, predicted_label, confidence, correct, loss, probs) SELECT id, ?, ?, ?, ?, ? FROM images WHERE idx = ?',
       ),
+      loadProbabilities: db.prepare('SELECT i.idx, p.probs FROM predictions p JOIN images i ON i.id = p.image_id WHERE p.probs IS NOT NULL').raw(),
+      upsertImageStats: db.prepare(
+        `INSERT INTO image_stats (image_id, version, stats) SELECT id, ?, ? FROM images WHERE idx = ?
+         ON CONFLICT (image_id) DO UPDATE SET version = excluded.version, stats = excluded.stats`,
+      ),
+      loadImageStats: db.prepare('SELECT i.idx, s.stats FROM image_stats s JOIN images i ON i.id = s.image_id WHERE s.version = ? ORDER BY i.idx').raw(),
       loadPredictions: db.prepare(`SELECT ${predictionColumns} FROM predictions p JOIN images i ON i.id = p.image_id`),
       loadPrediction: db.prepare(`SELECT ${predictionColumns} FROM predictions p JOIN images i ON i.id = p.image_id WHERE i.idx = ?`),
     };
@@ -553,6 +658,7 @@ function imageFromDb(row: ImageDbRow): ImageRow {
     labelsRow: row.labels_row,
     status: row.status,
     error: row.error,
+    split: row.split,
   };
 }
 

@@ -3,6 +3,7 @@
  * driven through the same typed API (in-process transport).
  */
 import { analyzeCommand } from './analyze.js';
+import { projectCommand } from './project.js';
 import { serveCommand } from './serve.js';
 import { CliUsageError } from './args.js';
 
@@ -12,6 +13,9 @@ Commands:
   analyze DIR --out OUTDIR [--labels FILE] [--predictions FILE] [--embeddings FILE.npy]
               [--model ID|PATH] [--method umap|tsne] [--seed N] [--data-dir DIR]
       Scan, embed, lay out and score DIR; writes OUTDIR/points.csv and OUTDIR/summary.json.
+  project IN.npy --out OUT.npy [--method umap|tsne] [--neighbors N] [--perplexity P] [--seed S]
+              [--threads T] [--data-dir DIR]
+      Lays out a float matrix [N, D] in 2-D; writes float32 [N, 2] (cached under the data dir).
   serve [DIR] [--port N] [--data-dir DIR]
       Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).
       Without DIR it opens the bundled sample dataset.
@@ -24,6 +28,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'analyze':
         return await analyzeCommand(rest);
+      case 'project':
+        return await projectCommand(rest);
       case 'serve':
         return await serveCommand(rest);
       case undefined:

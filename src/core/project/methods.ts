@@ -1,12 +1,13 @@
 import type { LayoutMethod } from '../../shared/model/dataset.js';
 import { methodUnavailableError } from './errors.js';
 import type { Projector } from './types.js';
+import { tsneProjector } from './tsne/tsne.js';
 import { umapProjector } from './umap.js';
 
 /** Every method the contract names; null until an implementation exists. */
 const projectors: Record<LayoutMethod, Projector | null> = {
   umap: umapProjector,
-  tsne: null,
+  tsne: tsneProjector,
 };
 
 /** The methods that can run now: what AppInfo.capabilities.projectionMethods reports. */

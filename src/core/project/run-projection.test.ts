@@ -71,6 +71,30 @@ describe('runProjection (worker thread)', () => {
     expect(worker.threadId).toBe(-1);
   });
 
+  it('aborts a two-thread run during the epochs: rejects quickly and ends the projection worker', async () => {
+    const fixture = gaussianClusters(3, 200, 16);
+    const controller = new AbortController();
+    let abortedAtMs = 0;
+    const promise = runProjection({
+      data: fixture.data,
+      rows: fixture.rows,
+      cols: fixture.cols,
+      params: { threads: 2, nEpochs: 5000 },
+      signal: controller.signal,
+      onProgress: (epoch) => {
+        if (epoch === 3 && abortedAtMs === 0) {
+          abortedAtMs = performance.now();
+          controller.abort();
+        }
+      },
+    });
+    const worker = spawned.at(-1)!;
+    await expect(promise).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - abortedAtMs).toBeLessThan(1000);
+    // Compute threads are children of the projection worker: terminating it ends them too.
+    expect(worker.threadId).toBe(-1);
+  });
+
   it('rejects an already aborted signal without starting a worker', async () => {
     const before = spawned.length;
     const fixture = gaussianClusters(2, 10, 3);
@@ -85,7 +109,8 @@ describe('runProjection (worker thread)', () => {
     expect(fixture.data.length).toBe(60);
 
     const clean = gaussianClusters(2, 10, 3);
-    const rejected = runProjection({ ...clean, method: 'tsne' });
+    // Every contract method is registered now; a name outside the contract stands for one that is not.
+    const rejected = runProjection({ ...clean, method: 'pca' as never });
     await expect(rejected).rejects.toBeInstanceOf(ApiError);
     await expect(rejected).rejects.toMatchObject({ code: 'method-unavailable', message: expect.stringMatching(/not available yet/) });
     expect(clean.data.length).toBe(60);

@@ -1,7 +1,7 @@
 /**
  * Runs a projection in a worker thread so the engine's event loop stays responsive; forwards progress and
- * previews, and cancels by terminating the thread (the neighbour search is one synchronous call that nothing
- * short of termination can interrupt).
+ * previews, and cancels by terminating the thread (a kernel in progress cannot be interrupted otherwise; the
+ * compute threads the projection starts end with it).
  */
 import type { LayoutMethod } from '../../shared/model/dataset.js';
 import { createAbortError } from './errors.js';
@@ -12,7 +12,7 @@ import type { ProjectionRequest, ProjectionWorkerMessage } from './worker-protoc
 import { spawnWorker } from './spawn-worker.js';
 
 export interface RunProjectionOptions extends ProjectionInput {
-  /** Default 'umap'; 'tsne' rejects with an ApiError 'method-unavailable'. */
+  /** Default 'umap'; a method with no implementation rejects with an ApiError 'method-unavailable'. */
   method?: LayoutMethod;
   params?: ProjectionParams;
   /** Aborting terminates the worker and rejects with a DOMException named 'AbortError'. */

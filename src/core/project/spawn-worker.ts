@@ -39,9 +39,10 @@ export function workerSpawnSpec(workerUrl: URL, parentExecArgv: readonly string[
   return { script: bootstrap, eval: true, execArgv: withoutTsxFlags(parentExecArgv) };
 }
 
-export function spawnWorker(workerUrl: URL = resolveWorkerUrl()): Worker {
+/** `workerData` tells the one worker script which job it has (see umap.worker.ts). */
+export function spawnWorker(workerUrl: URL = resolveWorkerUrl(), workerData?: unknown): Worker {
   const spec = workerSpawnSpec(workerUrl);
-  return new Worker(spec.script, { eval: spec.eval, execArgv: spec.execArgv });
+  return new Worker(spec.script, { eval: spec.eval, execArgv: spec.execArgv, workerData });
 }
 
 /** Removes `--import tsx`, `--import=…/tsx/dist/loader.mjs`, `--require …/tsx/dist/preflight.cjs` and the like. */

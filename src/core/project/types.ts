@@ -1,6 +1,6 @@
 /**
- * The seam between the engine and a 2-D layout algorithm. umap-js sits behind it today; a faster engine
- * replaces it later without touching the worker wiring or the callers.
+ * The seam between the engine and a 2-D layout algorithm (our own UMAP in umap/, t-SNE in tsne/): an algorithm
+ * plugs in here without touching the worker wiring or the callers.
  */
 import type { LayoutMethod } from '../../shared/model/dataset.js';
 
@@ -18,8 +18,23 @@ export interface ProjectionParams {
   minDist?: number;
   /** Seed of the PRNG: same seed and input give an identical layout. Default 42. */
   seed?: number;
-  /** Optimisation epochs; default depends on the row count (500 up to 2,500 rows ... 200 above 7,500). */
+  /** Optimisation epochs; default 500 up to 10,000 rows, 200 above (umap-learn's defaults). */
   nEpochs?: number;
+  /** Distance in the input space. Default 'euclidean'. */
+  metric?: 'euclidean' | 'cosine';
+  /**
+   * Threads for the neighbour graph and the epochs; default 1 below 4,096 rows, else the available cores.
+   * With 1 thread a seed gives an identical layout; with more, the epochs race (Hogwild) and layouts vary slightly.
+   */
+  threads?: number;
+  /** t-SNE: effective neighbour count of the input affinities. Default 30; reduced when rows are few (see resolveTsneParams). */
+  perplexity?: number;
+  /** t-SNE: factor on the affinities during the first 250 iterations. Default 12. */
+  earlyExaggeration?: number;
+  /** t-SNE: gradient-descent step; 'auto' (default) is max(rows / earlyExaggeration / 4, 50), as scikit-learn. */
+  learningRate?: number | 'auto';
+  /** t-SNE: total iterations, early exaggeration included. Default 1000. */
+  nIter?: number;
 }
 
 /** The stage a run is in: the neighbour graph is one long silent step before the epochs start. */

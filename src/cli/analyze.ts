@@ -1,24 +1,37 @@
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createClient } from '../shared/api/client.js';
+import { createClient, type ApiClient } from '../shared/api/client.js';
 import { createInProcessTransport } from '../shared/api/in-process-transport.js';
 import type { LayoutMethod } from '../shared/model/dataset.js';
 import { createEngine } from '../core/engine.js';
+import { clustersCsv } from '../core/export/clusters-csv.js';
 import { CliUsageError, parseIntOption, withUsageErrors } from './args.js';
 import { progressPrinter, waitForJob } from './wait-for-job.js';
+
+/** Image paths by index, from the API's own path list export. */
+async function imagePaths(client: ApiClient, datasetId: string, count: number): Promise<(index: number) => string> {
+  const all = Uint32Array.from({ length: count }, (_, i) => i);
+  const { content } = await client.call('export.selection', { datasetId, indices: all, format: 'paths' });
+  const paths = content.split('\n');
+  return (index) => paths[index] ?? '';
+}
 
 const HELP = `Usage: dataset-health analyze DIR --out OUTDIR [options]
 
   --labels FILE        labels CSV (path,label); default DIR/labels.csv, else class-per-folder
-  --predictions FILE   classification predictions CSV (path,predicted_label,confidence[,prob_<class>...])
+  --predictions FILE   classification predictions CSV (path,predicted_label,confidence[,prob_<class>...]);
+                       for a detection dataset a COCO results .json or a folder of YOLO prediction .txt files
+                       (default DIR/predictions.json or DIR/predictions/)
+  --annotations PATH   object-detection boxes: COCO instances .json, YOLO data.yaml or VOC Annotations folder
+                       (default: DIR/data.yaml, DIR/annotations/instances*.json, DIR/annotations.json or DIR/Annotations/)
   --embeddings FILE    precomputed embeddings .npy, float32 [N,D], rows in labels-file order
   --model ID|PATH      'clip-vit-b32', 'pixels', or an .onnx file / model folder
                        (default: clip-vit-b32 when cached, else the basic pixels embedder)
   --method umap|tsne   2-D layout method (default umap)
   --seed N             layout seed (default 42)
   --data-dir DIR       where project stores and models live (default: the user data directory)
-  --out OUTDIR         writes OUTDIR/points.csv and OUTDIR/summary.json`;
+  --out OUTDIR         writes OUTDIR/points.csv, OUTDIR/clusters.csv and OUTDIR/summary.json`;
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = withUsageErrors(() =>
@@ -29,6 +42,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         labels: { type: 'string' },
         predictions: { type: 'string' },
+        annotations: { type: 'string' },
         embeddings: { type: 'string' },
         model: { type: 'string' },
         method: { type: 'string' },
@@ -65,6 +79,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       root: resolve(dir),
       ...(values.labels ? { labelsPath: resolve(values.labels) } : {}),
       ...(values.predictions ? { predictionsPath: resolve(values.predictions) } : {}),
+      ...(values.annotations ? { annotationsPath: resolve(values.annotations) } : {}),
     });
     offScan();
     const openMs = performance.now() - t0;
@@ -93,6 +108,10 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       format: 'csv',
       outPath: join(outDir, 'points.csv'),
     });
+    const clusters = await client.call('dataset.clusters', { datasetId: opened.id });
+    const pathOf = await imagePaths(client, opened.id, summary.imageCount);
+    await writeFile(join(outDir, 'clusters.csv'), clustersCsv(clusters, pathOf));
+    const { classification, detection = null } = await client.call('dataset.report', { datasetId: opened.id });
     const exportMs = performance.now() - tExport;
 
     const report = {
@@ -101,11 +120,16 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       skipped: summary.skippedCount,
       classes: summary.classes,
       labelSource: summary.labelSource,
+      task: summary.task ?? 'classification',
+      annotations: summary.detection ?? null,
       embedder: summary.embedder,
       executionProvider: summary.embedder?.executionProvider ?? null,
       embedded: summary.embeddedCount,
       layout: summary.layout,
       predictions: summary.predictions,
+      classification: classification && { ...classification, confusion: Array.from(classification.confusion) },
+      detection: detection && { ...detection, confusion: Array.from(detection.confusion) },
+      clusters: { count: clusters.length, weakest: clusters.slice(0, 5).map(({ id, size, majorityLabel, purity, errorRate }) => ({ id, size, majorityLabel, purity, errorRate })) },
       problemCount: summary.problems.length,
       problems: summary.problems,
       timingsMs: {
@@ -118,7 +142,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     };
     await writeFile(join(outDir, 'summary.json'), JSON.stringify(report, null, 2) + '\n');
     process.stderr.write(
-      `${rows.length} images, ${summary.skippedCount} skipped, ${summary.problems.length} problems -> ${join(outDir, 'points.csv')}, summary.json\n`,
+      `${rows.length} images, ${summary.skippedCount} skipped, ${summary.problems.length} problems -> ${join(outDir, 'points.csv')}, clusters.csv, summary.json\n`,
     );
     return 0;
   } finally {

@@ -11,6 +11,7 @@ import type { JobStatus } from '../shared/model/dataset.js';
 import { embedMissing, importEmbeddings } from './analyze/embed-stage.js';
 import { datasetSummary, exportColumns, imageRecord, pointColumns } from './analyze/dataset-views.js';
 import { joinPredictions, refreshDataset } from './analyze/open-dataset.js';
+import { computeHealth, loadHealth } from './analyze/health-stage.js';
 import { layoutEmbeddings } from './analyze/project-stage.js';
 import { makeThumbnail } from './decode/thumbnail.js';
 import { pathsList } from './export/paths-list.js';
@@ -79,7 +80,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
       };
     },
 
-    async 'dataset.open'({ root, labelsPath, predictionsPath }) {
+    async 'dataset.open'({ root, labelsPath, predictionsPath, annotationsPath }) {
       const absRoot = path.resolve(root);
       const id = datasetIdForRoot(absRoot);
       let dataset = datasets.get(id);
@@ -89,7 +90,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
       }
       const { store } = dataset;
       const scan = jobs.start(id, 'scan', (ctx) =>
-        refreshDataset(store, absRoot, { ...(labelsPath ? { labelsPath } : {}), ...(predictionsPath ? { predictionsPath } : {}) }, ctx).then(() => undefined),
+        refreshDataset(
+          store,
+          absRoot,
+          { ...(labelsPath ? { labelsPath } : {}), ...(predictionsPath ? { predictionsPath } : {}), ...(annotationsPath ? { annotationsPath } : {}) },
+          ctx,
+        ).then(() => undefined),
       );
       await waitFor(scan.finished);
       return datasetSummary(store, id);
@@ -101,6 +107,19 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
 
     async 'dataset.points'({ datasetId }) {
       return pointColumns(datasetById(datasetId).store);
+    },
+
+    async 'dataset.scores'({ datasetId }) {
+      return loadHealth(datasetById(datasetId).store)?.columns ?? [];
+    },
+
+    async 'dataset.clusters'({ datasetId }) {
+      return loadHealth(datasetById(datasetId).store)?.clusters ?? [];
+    },
+
+    async 'dataset.report'({ datasetId }) {
+      const health = loadHealth(datasetById(datasetId).store);
+      return { classification: health?.classification ?? null, detection: health?.detection ?? null };
     },
 
     async 'image.record'({ datasetId, index }) {
@@ -146,6 +165,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
           },
           ctx,
         );
+        await computeHealth(dataset.store, { root: dataset.root, embedderId: embedder.id, seed }, ctx);
         emit('dataset.changed', { datasetId });
       });
       return status;

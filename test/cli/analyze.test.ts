@@ -72,7 +72,11 @@ describe('dataset-health analyze', () => {
     for (const stage of ['embed', 'project']) expect(summary.timingsMs[stage]).toBeGreaterThanOrEqual(0);
 
     const rows = readFileSync(path.join(out, 'points.csv'), 'utf8').trimEnd().split('\n');
-    expect(rows[0]).toBe('path,label,predicted_label,confidence,correct,x,y,loss');
+    const header = (rows[0] ?? '').split(',');
+    expect(header.slice(0, 7)).toEqual(['path', 'label', 'predicted_label', 'confidence', 'correct', 'x', 'y']);
+    for (const score of ['mislabel_score', 'suggested_label', 'cluster', 'outlier_score', 'duplicate_of', 'dark', 'blurry']) expect(header).toContain(score);
+    const clustersCsv = readFileSync(path.join(out, 'clusters.csv'), 'utf8');
+    expect(clustersCsv.startsWith('cluster,name,size,majority_label,purity,error_rate')).toBe(true);
     expect(rows).toHaveLength(1 + summary.images);
     // Every usable image is placed on the map.
     for (const row of rows.slice(1)) {
@@ -101,10 +105,7 @@ describe('dataset-health analyze', () => {
     expect(await main(['frobnicate'])).toBe(2);
   });
 
-  it('refuses t-SNE with a clear message until it lands', async () => {
-    const code = await main(['analyze', fixture.root, '--method', 'tsne', '--model', 'pixels', '--out', path.join(work, 'tsne'), '--data-dir', path.join(work, 'data')]);
-    expect(code).toBe(1);
-    const written = vi.mocked(process.stderr.write).mock.calls.map((c) => String(c[0])).join('');
-    expect(written).toMatch(/tsne.*not available yet/i);
+  it('refuses an unknown layout method as a usage error', async () => {
+    expect(await main(['analyze', fixture.root, '--method', 'pca', '--out', path.join(work, 'pca')])).toBe(2);
   });
 });

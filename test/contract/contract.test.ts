@@ -149,6 +149,37 @@ describe.each(Object.keys(transports))('API contract over %s', (transportName) =
     expect(wrong).toBe(Math.ceil(fixture.images.length / 4));
   });
 
+  it('dataset.scores, dataset.clusters and dataset.report carry the health scores as typed columns', async () => {
+    const points = await client.call('dataset.points', { datasetId });
+    const scores = await client.call('dataset.scores', { datasetId });
+    const byName = new Map(scores.map((c) => [c.name, c]));
+    for (const name of ['confidence', 'loss', 'mislabel_score', 'suggested_label', 'label_issue', 'knn_agreement', 'outlier_score', 'duplicate_of', 'cluster', 'dark', 'blurry']) {
+      expect(byName.has(name), `score column ${name}`).toBe(true);
+    }
+    const mislabel = byName.get('mislabel_score');
+    if (mislabel?.kind !== 'number') throw new Error('mislabel_score must be a number column');
+    expect(mislabel.values).toBeInstanceOf(Float32Array);
+    expect(mislabel.values.length).toBe(points.count);
+    // The fixture's wrong predictions put 0.1 on the given label. The images themselves agree with their labels
+    // (probe, neighbours), so no score is high, but every one of them must rank above every right prediction.
+    const finite = (keep: (i: number) => boolean): number[] => Array.from(mislabel.values).filter((v, i) => keep(i) && Number.isFinite(v));
+    const wrong = finite((i) => points.correct[i] === 0);
+    const right = finite((i) => points.correct[i] === 1);
+    expect(wrong.length).toBe(Math.ceil(fixture.images.length / 4));
+    expect(Math.min(...wrong)).toBeGreaterThan(Math.max(...right));
+    const cluster = byName.get('cluster');
+    expect(cluster?.kind === 'category' && cluster.codes).toBeInstanceOf(Int32Array);
+
+    const clusters = await client.call('dataset.clusters', { datasetId });
+    for (const c of clusters) expect(c.size).toBeGreaterThan(0);
+    for (let i = 1; i < clusters.length; i += 1) expect((clusters[i - 1] as { weakness: number }).weakness).toBeGreaterThanOrEqual((clusters[i] as { weakness: number }).weakness);
+
+    const { classification } = await client.call('dataset.report', { datasetId });
+    expect(classification?.evaluated).toBe(fixture.images.length);
+    expect(classification?.accuracy).toBeCloseTo(1 - Math.ceil(fixture.images.length / 4) / fixture.images.length, 6);
+    expect(classification?.confusion).toBeInstanceOf(Int32Array);
+  });
+
   it('image.record and image.thumbnail describe one image', async () => {
     const record = await client.call('image.record', { datasetId, index: 0 });
     expect(record.path).toBe('cat/000.png');

@@ -1,6 +1,8 @@
 import type { DatasetSummary, ImageRecord, PointColumns } from '../../shared/model/dataset.js';
 import { PROBLEM_STAGES, type ImageRow, type ProjectStore, type StoredLayout } from '../store/project-store.js';
 import type { PointsCsvColumns } from '../export/points-csv.js';
+import { scoreExtraColumns } from '../export/score-columns.js';
+import { loadHealth } from './health-stage.js';
 
 /** The layout the app shows: the most recent one. */
 export function currentLayout(store: ProjectStore): StoredLayout | null {
@@ -13,6 +15,7 @@ export function datasetSummary(store: ProjectStore, id: string): DatasetSummary 
   const layout = currentLayout(store);
   const embedder = layout ? store.getEmbedder(layout.embedderId) : (store.listEmbedders()[0] ?? null);
   const predictions = store.loadPredictions();
+  const detection = store.getDetectionSource();
   return {
     id,
     root,
@@ -28,6 +31,8 @@ export function datasetSummary(store: ProjectStore, id: string): DatasetSummary 
       ? { method: layout.method, embedderId: layout.embedderId, params: layout.params, pointCount: layout.pointCount, createdAtMs: layout.createdAtMs }
       : null,
     predictions: predictions?.info ?? null,
+    task: detection === null ? 'classification' : 'detection',
+    detection,
   };
 }
 
@@ -65,6 +70,7 @@ export function exportColumns(store: ProjectStore): PointsCsvColumns {
   const images = store.listImages();
   const predictions = store.loadPredictions()?.predictions ?? [];
   const points = pointColumns(store);
+  const health = loadHealth(store);
   return {
     path: images.map((row) => row.path),
     label: images.map((row) => row.label),
@@ -72,7 +78,8 @@ export function exportColumns(store: ProjectStore): PointsCsvColumns {
     confidence: points.confidence,
     correct: points.correct,
     xy: points.xy,
-    extra: [{ name: 'loss', numbers: points.loss }],
+    // The scores include the loss once they are computed; before that, the loss joined from the predictions.
+    extra: health ? scoreExtraColumns(health.columns) : [{ name: 'loss', numbers: points.loss }],
   };
 }
 

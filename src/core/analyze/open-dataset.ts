@@ -1,18 +1,22 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { InputProblem } from '../../shared/model/dataset.js';
-import { assignLabels } from '../dataset/labels.js';
+import { assignLabels, type LabelAssignment } from '../dataset/labels.js';
+import { splitFromPath } from '../dataset/splits.js';
 import { probeImages, type ProbedImage } from '../dataset/probe.js';
 import { scanImageFiles } from '../dataset/scan.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { readClassificationPredictions } from '../predictions/read-predictions.js';
 import type { ProjectStore, RescanSummary, ScannedImage } from '../store/project-store.js';
+import { type DetectionGroundTruth, dominantClassLabels, joinDetectionPredictions, readDetectionGroundTruth, reloadDetectionPredictions } from './detection-stage.js';
 
 export const DEFAULT_PREDICTIONS_FILE_NAME = 'predictions.csv';
 
 export interface OpenDatasetOptions {
   labelsPath?: string;
   predictionsPath?: string;
+  /** Detection ground truth (COCO JSON, YOLO data.yaml, VOC Annotations folder); default: found in the root. */
+  annotationsPath?: string;
 }
 
 /**
@@ -39,33 +43,53 @@ export async function refreshDataset(store: ProjectStore, root: string, options:
 
   ctx.stage('Reading labels', 0, 'labels');
   const paths = scan.files.map((f) => f.path);
-  const labels = await assignLabels(root, paths, options.labelsPath === undefined ? {} : { labelsPath: options.labelsPath });
-
-  const images: ScannedImage[] = scan.files.map((f, i) => {
-    const fresh = probeByPath.get(f.path);
+  const probes = scan.files.map((f): ProbedImage => {
     const before = known.get(f.path);
-    const probe: ProbedImage = fresh ?? {
-      status: before?.status ?? 'error',
-      format: before?.format ?? null,
-      width: before?.width ?? null,
-      height: before?.height ?? null,
-      error: before?.error ?? null,
-    };
-    return {
-      path: f.path,
-      sizeBytes: f.sizeBytes,
-      mtimeMs: f.mtimeMs,
-      ...probe,
-      label: labels.labels[i] ?? null,
-      labelsRow: labels.labelsRows[i] ?? null,
-      split: labels.splits[i] ?? null,
-    };
+    return (
+      probeByPath.get(f.path) ?? {
+        status: before?.status ?? 'error',
+        format: before?.format ?? null,
+        width: before?.width ?? null,
+        height: before?.height ?? null,
+        error: before?.error ?? null,
+      }
+    );
   });
+  // Scan order is path order, the store's image order: box image indices are valid as they are.
+  const boxes = await readDetectionGroundTruth(
+    root,
+    options.annotationsPath,
+    store.getDetectionSource(),
+    paths.map((p, i) => ({ path: p, width: probes[i]?.width ?? null, height: probes[i]?.height ?? null })),
+    ctx.signal,
+  );
+  const labels = boxes.detection
+    ? detectionLabels(boxes.detection, paths)
+    : await assignLabels(root, paths, options.labelsPath === undefined ? {} : { labelsPath: options.labelsPath });
+
+  const images: ScannedImage[] = scan.files.map((f, i) => ({
+    path: f.path,
+    sizeBytes: f.sizeBytes,
+    mtimeMs: f.mtimeMs,
+    ...(probes[i] as ProbedImage),
+    label: labels.labels[i] ?? null,
+    labelsRow: labels.labelsRows[i] ?? null,
+    split: labels.splits[i] ?? null,
+  }));
   const rescan = store.replaceScan(images);
   store.replaceProblems('scan', [...scan.problems, ...keptProblems, ...probed.problems]);
-  store.replaceProblems('labels', labels.problems);
+  store.replaceProblems('labels', [...boxes.problems, ...labels.problems]);
   store.setMeta({ root, labelSource: labels.source, labelsFile: labels.labelsFile, classes: labels.classes });
 
+  if (boxes.detection) {
+    await joinDetectionPredictions(store, root, boxes.detection, options.predictionsPath, ctx);
+    return rescan;
+  }
+  if (store.getDetectionSource() !== null) {
+    // It was a detection dataset last time: its box summaries are not classification predictions.
+    store.clearPredictions();
+    store.setDetectionSource(null);
+  }
   await joinPredictions(store, root, options.predictionsPath, ctx);
   return rescan;
 }
@@ -75,6 +99,7 @@ export async function refreshDataset(store: ProjectStore, root: string, options:
  * root. Read again on every open: labels may have changed, and `correct` and the loss depend on them.
  */
 export async function joinPredictions(store: ProjectStore, root: string, predictionsPath: string | undefined, ctx: JobContext): Promise<void> {
+  if (store.getDetectionSource() !== null && predictionsPath !== undefined) return reloadDetectionPredictions(store, root, predictionsPath, ctx);
   const remembered = store.getMeta().predictionsFile;
   const fallback = path.join(root, DEFAULT_PREDICTIONS_FILE_NAME);
   const file = predictionsPath ?? remembered ?? (existsSync(fallback) ? fallback : null);
@@ -92,4 +117,17 @@ export async function joinPredictions(store: ProjectStore, root: string, predict
     store.clearPredictions();
   }
   store.replaceProblems('predictions', problems);
+}
+
+/** Labels of a detection dataset: each image's dominant ground-truth class; splits from train/val/test folders. */
+function detectionLabels(detection: DetectionGroundTruth, paths: readonly string[]): LabelAssignment {
+  return {
+    source: 'none',
+    labelsFile: null,
+    labels: dominantClassLabels(detection.gt.set, paths.length),
+    labelsRows: paths.map(() => null),
+    splits: paths.map((p) => splitFromPath(p)),
+    classes: [...detection.gt.set.classNames],
+    problems: [],
+  };
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { EmbedderInfo, InputProblem, LabelSource, LayoutInfo, LayoutMethod, PredictionsInfo } from '../../shared/model/dataset.js';
+import type { DetectionSourceInfo, EmbedderInfo, InputProblem, LabelSource, LayoutInfo, LayoutMethod, PredictionsInfo } from '../../shared/model/dataset.js';
 import type { ImageFormat } from '../dataset/format.js';
 import { comparePaths } from '../dataset/scan.js';
 import type { ImagePrediction } from '../predictions/types.js';
@@ -111,6 +111,14 @@ const META_SCHEMAS = {
     hasProbabilities: z.boolean(),
     accuracy: z.number().nullable(),
   }),
+  detection: z.object({
+    format: z.enum(['coco', 'yolo', 'voc']),
+    annotations: z.string(),
+    predictions: z.string().nullable(),
+    predictionsFormat: z.enum(['coco-results', 'yolo-txt']).nullable(),
+    gtBoxes: z.number(),
+    predictedBoxes: z.number(),
+  }),
 };
 type MetaKey = keyof typeof META_SCHEMAS;
 type MetaValue<K extends MetaKey> = z.infer<(typeof META_SCHEMAS)[K]>;
@@ -189,6 +197,16 @@ export class ProjectStore {
     this.db.transaction(() => {
       for (const [key, value] of Object.entries(patch) as [MetaKey, unknown][]) this.writeMeta(key, value);
     })();
+  }
+
+  /** Set for an object-detection dataset: the annotation and prediction files to read again on reopen; else null. */
+  getDetectionSource(): DetectionSourceInfo | null {
+    return this.readMeta('detection');
+  }
+
+  /** Null marks the dataset as classification again. */
+  setDetectionSource(source: DetectionSourceInfo | null): void {
+    this.writeMeta('detection', source);
   }
 
   private readMeta<K extends MetaKey>(key: K): MetaValue<K> | null {

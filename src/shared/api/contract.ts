@@ -10,6 +10,8 @@ import type {
   LayoutMethod,
   PointColumns,
 } from '../model/dataset.js';
+import type { ClassificationReport, DetectionReport } from '../model/reports.js';
+import type { ClusterSummary, ScoreColumn } from '../model/scores.js';
 
 export interface AppInfo {
   version: string;
@@ -26,8 +28,18 @@ export interface OpenDatasetParams {
   root: string;
   /** Explicit labels CSV; default: `labels.csv` in the root if present, else class-per-folder. */
   labelsPath?: string;
-  /** Explicit predictions CSV; default: `predictions.csv` in the root if present. */
+  /**
+   * Explicit predictions: a classification CSV, or for a detection dataset a COCO results `.json` or a folder of
+   * YOLO prediction `.txt` files. Default: `predictions.csv` in the root, for detection `predictions.json` or
+   * `predictions/`.
+   */
   predictionsPath?: string;
+  /**
+   * Object-detection ground truth: a COCO instances JSON, a YOLO `data.yaml` or a Pascal VOC `Annotations` folder.
+   * Default: `data.yaml`, `annotations/instances*.json`, `annotations.json` or `Annotations/` in the root, in that
+   * order; with none, the dataset is classification. Remembered for later opens.
+   */
+  annotationsPath?: string;
 }
 
 export interface AnalyzeParams {
@@ -46,6 +58,15 @@ export interface ApiMethods {
   'dataset.open': (p: OpenDatasetParams) => DatasetSummary;
   'dataset.summary': (p: { datasetId: string }) => DatasetSummary;
   'dataset.points': (p: { datasetId: string }) => PointColumns;
+  /** Every per-image score computed so far (label quality, outliers, duplicates, quality flags, clusters...). */
+  'dataset.scores': (p: { datasetId: string }) => ScoreColumn[];
+  /** Density clusters of the current layout with their model metrics, weakest first. */
+  'dataset.clusters': (p: { datasetId: string }) => ClusterSummary[];
+  /**
+   * Dataset-level model metrics: accuracy, per-class precision/recall/F1, confusion matrix; for a detection dataset
+   * COCO mAP with per-class AP/P/R/F1 (`detection`; absent or null otherwise).
+   */
+  'dataset.report': (p: { datasetId: string }) => { classification: ClassificationReport | null; detection?: DetectionReport | null };
   'image.record': (p: { datasetId: string; index: number }) => ImageRecord;
   /** Encoded thumbnail (WebP) whose longest side is at most `size` pixels. */
   'image.thumbnail': (p: { datasetId: string; index: number; size: number }) => Uint8Array;
@@ -90,6 +111,9 @@ export const METHOD_NAMES = [
   'dataset.open',
   'dataset.summary',
   'dataset.points',
+  'dataset.scores',
+  'dataset.clusters',
+  'dataset.report',
   'image.record',
   'image.thumbnail',
   'predictions.import',

@@ -14,6 +14,25 @@ export interface InputProblem {
 
 export type LabelSource = 'folders' | 'csv' | 'none';
 
+/** What a dataset's labels describe: one class per image, or boxes of objects. */
+export type DatasetTask = 'classification' | 'detection';
+
+export type DetectionAnnotationFormat = 'coco' | 'yolo' | 'voc';
+export type DetectionPredictionsFormat = 'coco-results' | 'yolo-txt';
+
+/** Where a detection dataset's boxes come from; remembered so that reopening reads the same files. */
+export interface DetectionSourceInfo {
+  format: DetectionAnnotationFormat;
+  /** COCO instances JSON, YOLO data.yaml or VOC Annotations folder, relative to the root when inside it. */
+  annotations: string;
+  /** COCO results JSON or a folder of YOLO prediction .txt files; null without predictions. */
+  predictions: string | null;
+  predictionsFormat: DetectionPredictionsFormat | null;
+  /** Ground-truth and predicted boxes read. */
+  gtBoxes: number;
+  predictedBoxes: number;
+}
+
 export interface EmbedderInfo {
   /** Stable id used as the store key, e.g. 'pixels-v1', 'clip-vit-b32', 'import:<sha1>'. */
   id: string;
@@ -42,6 +61,7 @@ export interface PredictionsInfo {
   /** Images with no prediction row. */
   missing: number;
   hasProbabilities: boolean;
+  /** Classification: share of labelled images predicted right. Detection: share of annotated images with no false alarm and no missed box. */
   accuracy: number | null;
 }
 
@@ -61,6 +81,13 @@ export interface DatasetSummary {
   embeddedCount: number;
   layout: LayoutInfo | null;
   predictions: PredictionsInfo | null;
+  /** 'detection' when boxes were read (see `detection`); absent means classification. */
+  task?: DatasetTask;
+  /**
+   * The detection sources, when `task` is 'detection'. Each image's `label` is then its most frequent ground-truth
+   * class, and its prediction summarises its boxes (see `PredictionsInfo`).
+   */
+  detection?: DetectionSourceInfo | null;
 }
 
 /** One image's details, for hover cards and the grid. */

@@ -1,6 +1,10 @@
 /**
  * End to end in browser mode: the real engine analyzes the bundled sample, the real server serves the built
  * renderer (`npm run build` first), and Chromium drives it like a user. Fails on any console or page error.
+ *
+ * E2E_ENGINE=harness runs the same steps against the UI harness's fake engine (test/ui/harness-engine.ts) and a
+ * renderer built on the spot: for developing UI steps before the engine side exists. It proves nothing about the
+ * engine.
  */
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,6 +24,11 @@ const SCREENSHOT = path.join(REPO_ROOT, 'test-results/app.png');
 const EXPORT_HEADER = ['path', 'label', 'predicted_label', 'confidence', 'correct', 'x', 'y'];
 /** Embedding 1,000 images and a UMAP layout on two CPU cores, plus the first frame in software WebGL. */
 const ANALYSIS_TIMEOUT_MS = 150_000;
+/** The analysis computes the scores after the layout: label quality, outliers, duplicates, clusters. */
+const SCORES_TIMEOUT_MS = 120_000;
+/** Scores the engine must deliver on the bundled sample (it has labels and predictions with probabilities). */
+const SAMPLE_SCORES = ['loss', 'mislabel_score', 'cluster', 'outlier_score'];
+const USE_HARNESS = process.env.E2E_ENGINE === 'harness';
 
 describe('Dataset Health in the browser, on the bundled sample', () => {
   let dataDir: string | undefined;
@@ -30,14 +39,22 @@ describe('Dataset Health in the browser, on the bundled sample', () => {
   let selectedCount = 0;
 
   beforeAll(async () => {
-    await access(path.join(STATIC_DIR, 'index.html')).catch(() => {
-      throw new Error(`${STATIC_DIR}/index.html is missing: run \`npm run build\` first (npm run test:e2e does)`);
-    });
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'dataset-health-e2e-'));
-    const { createEngine } = await import('../../src/core/engine.js');
-    engine = await createEngine({ dataDir, initialDataset: SAMPLE_ROOT });
+    let staticDir = STATIC_DIR;
+    if (USE_HARNESS) {
+      const { buildRenderer } = await import('../ui/build-renderer.js');
+      staticDir = await buildRenderer();
+      const { createHarnessEngine } = await import('../ui/harness-engine.js');
+      engine = await createHarnessEngine({ root: SAMPLE_ROOT, analysisMs: 4000 });
+    } else {
+      await access(path.join(STATIC_DIR, 'index.html')).catch(() => {
+        throw new Error(`${STATIC_DIR}/index.html is missing: run \`npm run build\` first (npm run test:e2e does)`);
+      });
+      dataDir = await mkdtemp(path.join(os.tmpdir(), 'dataset-health-e2e-'));
+      const { createEngine } = await import('../../src/core/engine.js');
+      engine = await createEngine({ dataDir, initialDataset: SAMPLE_ROOT });
+    }
     const { startServer } = await import('../../src/server/index.js');
-    server = await startServer({ engine, port: 0, staticDir: STATIC_DIR });
+    server = await startServer({ engine, port: 0, staticDir });
     browser = await launchBrowser();
     app = await AppPage.open(browser, server.url);
   });
@@ -102,6 +119,35 @@ describe('Dataset Health in the browser, on the bundled sample', () => {
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await app.screenshot(SCREENSHOT);
     await access(SCREENSHOT);
+  });
+
+  it('colours the map by mislabel score, and selects the images past a threshold', async () => {
+    await app.waitForScores(SCORES_TIMEOUT_MS);
+    expect(await app.scoreNames()).toEqual(expect.arrayContaining(SAMPLE_SCORES));
+    const optionLabel = await app.page.getByTestId('score-select').locator('option[value="score:mislabel_score"]').textContent();
+    await app.colorByScore('mislabel_score');
+    expect(await app.page.getByTestId('score-legend-label').textContent()).toBe(optionLabel);
+    const { min, max } = await app.scoreRange();
+    expect(Number.isFinite(min) && Number.isFinite(max) && min <= max).toBe(true);
+    // Half-way up the robust range: past the 98th percentile there are always images, so some match.
+    await app.setThreshold(min + (max - min) / 2);
+    await expect.poll(() => app.matchingCount()).toBeGreaterThan(0);
+    const matching = await app.matchingCount();
+    expect(matching).toBeLessThan(SAMPLE_IMAGE_COUNT);
+    await app.selectMatching();
+    await expect.poll(() => app.selectionCount()).toBe(matching);
+    expect(Number(await app.grid.getAttribute('data-item-count'))).toBe(matching);
+  });
+
+  it('selects the weakest cluster from the clusters panel', async () => {
+    const rows = await app.openClusters();
+    expect(await rows.count()).toBeGreaterThan(0);
+    const first = rows.first();
+    const size = Number(await first.getAttribute('data-size'));
+    expect(size).toBeGreaterThan(0);
+    await first.click();
+    await expect.poll(() => app.selectionCount()).toBe(size);
+    expect(await first.getAttribute('aria-pressed')).toBe('true');
   });
 
   it('logged no console errors and threw no page errors', () => {

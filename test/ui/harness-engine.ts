@@ -16,6 +16,7 @@ import type { DatasetSummary, ImageRecord, InputProblem, JobStatus, PointColumns
 import { pointsCsv } from '../../src/core/export/points-csv.js';
 import { pathsList } from '../../src/core/export/paths-list.js';
 import { mulberry32 } from '../../src/core/project/prng.js';
+import { harnessReport, harnessScores } from './harness-scores.js';
 
 export interface HarnessOptions {
   /** Folder with labels.csv, predictions.csv and the images they name. */
@@ -26,6 +27,8 @@ export interface HarnessOptions {
   withLayout?: boolean;
   /** How long the simulated analysis takes. */
   analysisMs?: number;
+  /** Answer dataset.scores and dataset.clusters the way an older engine does: by throwing. */
+  withoutScores?: boolean;
 }
 
 const LabelRow = z.object({ path: z.string().min(1), label: z.string().min(1) });
@@ -53,12 +56,14 @@ interface SampleImage {
   probabilities: number[] | null;
 }
 
+function classCentre(c: number, classCount: number): [number, number] {
+  const angle = (2 * Math.PI * c) / classCount;
+  return [10 * Math.cos(angle), 10 * Math.sin(angle) * 0.8];
+}
+
 function syntheticLayout(images: readonly SampleImage[], count: number, classCount: number): Float32Array {
   const random = mulberry32(42);
-  const centre = (c: number): [number, number] => {
-    const angle = (2 * Math.PI * c) / classCount;
-    return [10 * Math.cos(angle), 10 * Math.sin(angle) * 0.8];
-  };
+  const centre = (c: number): [number, number] => classCentre(c, classCount);
   const xy = new Float32Array(count * 2);
   for (let i = 0; i < count; i++) {
     const image = images[i % images.length]!;
@@ -113,6 +118,23 @@ export async function createHarnessEngine(options: HarnessOptions): Promise<Engi
       return p === undefined ? NaN : -Math.log(Math.max(p, 1e-7));
     }),
     usable: new Uint8Array(count).fill(1),
+  };
+  // Computed lazily, once: only a laid-out dataset has scores, as with the real engine.
+  let health: ReturnType<typeof harnessScores> | null = null;
+  const healthNow = (): ReturnType<typeof harnessScores> => {
+    health ??= harnessScores({
+      count,
+      classes,
+      columns,
+      probabilitiesAt: (i) => imageAt(i).probabilities,
+      pathAt: (i) => imageAt(i).path,
+      xy: finalXy,
+      centre: (c) => classCentre(c, classes.length),
+    });
+    return health;
+  };
+  const requireScores = (): void => {
+    if (options.withoutScores) throw new ApiError('unknown-method', 'this engine has no scores');
   };
   const accuracy = columns.correct.reduce((n, c) => n + (c === 1 ? 1 : 0), 0) / count;
 
@@ -202,6 +224,20 @@ export async function createHarnessEngine(options: HarnessOptions): Promise<Engi
     'dataset.points': async ({ datasetId: id }) => {
       requireDataset(id);
       return { ...columns, xy: hasLayout ? finalXy : new Float32Array(count * 2).fill(NaN) };
+    },
+    'dataset.scores': async ({ datasetId: id }) => {
+      requireDataset(id);
+      requireScores();
+      return hasLayout ? healthNow().scores : [];
+    },
+    'dataset.clusters': async ({ datasetId: id }) => {
+      requireDataset(id);
+      requireScores();
+      return hasLayout ? healthNow().clusters : [];
+    },
+    'dataset.report': async ({ datasetId: id }) => {
+      requireDataset(id);
+      return { classification: harnessReport(classes, columns) };
     },
     'image.record': async ({ datasetId: id, index }): Promise<ImageRecord> => {
       requireDataset(id);

@@ -1,6 +1,6 @@
 /**
  * Serves the renderer against the harness engine through the real browser-mode server:
- *   npx tsx test/ui/serve.ts [--points 100000] [--root resources/sample/fmnist-1k] [--with-layout] [--dev] [--port 5199]
+ *   npx tsx test/ui/serve.ts [--points 100000] [--root resources/sample/fmnist-1k] [--with-layout] [--without-scores] [--dev] [--port 5199]
  */
 import { parseArgs } from 'node:util';
 import { startServer } from '../../src/server/index.js';
@@ -21,6 +21,8 @@ export async function startHarness(options: {
   analysisMs?: number;
   port?: number;
   mode?: 'production' | 'development';
+  /** Behave like an older engine whose dataset.scores and dataset.clusters throw. */
+  withoutScores?: boolean;
 }): Promise<HarnessServer> {
   const staticDir = await buildRenderer(options.mode);
   const engine = await createHarnessEngine({
@@ -28,6 +30,7 @@ export async function startHarness(options: {
     pointCount: options.pointCount,
     withLayout: options.withLayout,
     analysisMs: options.analysisMs,
+    withoutScores: options.withoutScores,
   });
   const server = await startServer({ engine, staticDir, port: options.port ?? 0 });
   return {
@@ -46,6 +49,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       root: { type: 'string' },
       port: { type: 'string' },
       'with-layout': { type: 'boolean' },
+      'without-scores': { type: 'boolean' },
       dev: { type: 'boolean' },
     },
   });
@@ -53,6 +57,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     root: values.root,
     pointCount: values.points === undefined ? undefined : Number(values.points),
     withLayout: values['with-layout'],
+    withoutScores: values['without-scores'],
     port: values.port === undefined ? 0 : Number(values.port),
     mode: values.dev ? 'development' : 'production',
   });

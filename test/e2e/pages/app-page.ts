@@ -201,6 +201,50 @@ export class AppPage {
     });
   }
 
+  /** Waits until the engine's scores are in: the "Score…" dropdown appears with them. */
+  async waitForScores(timeoutMs: number): Promise<void> {
+    await this.page.getByTestId('score-select').waitFor({ timeout: timeoutMs });
+  }
+
+  /** Score column names the dropdown offers. */
+  async scoreNames(): Promise<string[]> {
+    const values = await this.page.getByTestId('score-select').locator('option').evaluateAll((options) => options.map((o) => o.getAttribute('value') ?? ''));
+    return values.filter((v) => v.startsWith('score:')).map((v) => v.slice('score:'.length));
+  }
+
+  /** Colours the map by a score column, picked from the "Score…" dropdown. */
+  async colorByScore(name: string): Promise<void> {
+    await this.page.getByTestId('score-select').selectOption(`score:${name}`);
+    await this.page.locator(`[data-testid=score-legend][data-score="${name}"]`).waitFor();
+  }
+
+  /** The robust range the legend shows for the active number score. */
+  async scoreRange(): Promise<{ min: number; max: number }> {
+    const range = this.page.getByTestId('score-range');
+    return { min: Number(await range.getAttribute('data-min')), max: Number(await range.getAttribute('data-max')) };
+  }
+
+  /** Types a threshold for the active number score, as a user does. */
+  async setThreshold(value: number): Promise<void> {
+    await this.page.getByTestId('score-threshold').fill(String(value));
+  }
+
+  /** How many images the score filter matches, as shown. */
+  async matchingCount(): Promise<number> {
+    return Number(await this.page.getByTestId('matching-count').getAttribute('data-count'));
+  }
+
+  async selectMatching(): Promise<void> {
+    await this.page.getByTestId('select-matching').click();
+  }
+
+  /** Opens the clusters tab of the right panel and returns its rows, weakest cluster first. */
+  async openClusters(): Promise<Locator> {
+    await this.page.getByTestId('tab-clusters').click();
+    await this.page.getByTestId('clusters-panel').waitFor();
+    return this.page.getByTestId('cluster-row');
+  }
+
   /** Clicks "Export CSV" and returns the downloaded file's name and text. */
   async exportCsv(): Promise<{ fileName: string; content: string }> {
     const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('export-csv').click()]);

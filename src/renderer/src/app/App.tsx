@@ -54,6 +54,8 @@ export function App() {
             key={summary.id}
             summary={summary}
             points={session.points}
+            scores={session.scores}
+            clusters={session.clusters}
             xy={session.xy}
             xySource={session.xySource}
             jobs={session.jobs}

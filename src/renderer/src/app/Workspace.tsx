@@ -1,5 +1,13 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { DatasetSummary, PointColumns } from '../../../shared/model/dataset';
+import type { ClusterSummary, ScoreColumn } from '../../../shared/model/scores';
+import { clusterMembers } from '../features/clusters/cluster-members';
+import { ClustersPanel } from '../features/clusters/ClustersPanel';
+import { findCategoryScore, usableScores } from '../features/scores/score-columns';
+import { defaultFilter, maskIndices } from '../features/scores/score-filter';
+import { ScoreFilterControl, type FilterState } from '../features/scores/ScoreFilterControl';
+import { ScoreLegend } from '../features/scores/ScoreLegend';
+import { isColorMode, useMapColoring, type ColorChoice } from '../features/scores/use-map-coloring';
 import { SelectionPanel } from '../features/gallery/SelectionPanel';
 import { HoverCard } from '../features/hover/HoverCard';
 import { JobsPanel, ProgressBar } from '../features/jobs/JobsPanel';
@@ -23,6 +31,8 @@ const HOVER_DELAY_MS = 80;
 interface WorkspaceProps {
   summary: DatasetSummary;
   points: PointColumns | null;
+  scores: readonly ScoreColumn[];
+  clusters: readonly ClusterSummary[];
   xy: Float32Array | null;
   xySource: XySource;
   jobs: JobsById;
@@ -62,9 +72,27 @@ function MapStatus({ summary, jobs, previewing, onAnalyze }: { summary: DatasetS
 }
 
 /** One open dataset: summary and jobs on the left, the map in the middle, the selection on the right. */
-export function Workspace({ summary, points, xy, xySource, jobs, onAnalyze, onCancel }: WorkspaceProps) {
+/** Stands in for the points while they load, so the colouring hooks run unconditionally. */
+const NO_POINTS: PointColumns = {
+  count: 0,
+  xy: new Float32Array(0),
+  label: new Int32Array(0),
+  predicted: new Int32Array(0),
+  correct: new Int8Array(0),
+  confidence: new Float32Array(0),
+  loss: new Float32Array(0),
+  usable: new Uint8Array(0),
+};
+
+type SidePanel = 'selection' | 'clusters';
+
+export function Workspace({ summary, points, scores: allScores, clusters, xy, xySource, jobs, onAnalyze, onCancel }: WorkspaceProps) {
   const layoutIsFinal = xySource === 'layout';
-  const [chosenColorMode, setColorMode] = useState<ColorMode>('error');
+  const [chosenColor, setColorChoice] = useState<ColorChoice>('error');
+  const [chosenFilter, setFilter] = useState<FilterState | null>(null);
+  const [sidePanel, setSidePanel] = useState<SidePanel>('selection');
+  const [hoveredCluster, setHoveredCluster] = useState<ClusterSummary | null>(null);
+  const [clusterSelection, setClusterSelection] = useState<{ id: number; members: Uint32Array } | null>(null);
   const [selection, setSelection] = useState<Uint32Array>(EMPTY_SELECTION);
   const [selectionMode, setSelectionMode] = useState<SelectionMode>('replace');
   const [lassoOn, setLassoOn] = useState(false);
@@ -114,7 +142,62 @@ export function Workspace({ summary, points, xy, xySource, jobs, onAnalyze, onCa
 
   // Without predictions only the label colouring means anything.
   const colorModes: readonly ColorMode[] = summary.predictions !== null ? COLOR_MODES : ['label'];
-  const colorMode = colorModes.includes(chosenColorMode) ? chosenColorMode : colorModes[0]!;
+  const pointCount = points?.count ?? 0;
+  // A score whose length is not the point count belongs to another layout (or a bug): never drawn.
+  const scores = useMemo(() => usableScores(allScores, pointCount), [allScores, pointCount]);
+  const colorChoice: ColorChoice = isColorMode(chosenColor)
+    ? colorModes.includes(chosenColor)
+      ? chosenColor
+      : colorModes[0]!
+    : scores.some((c) => `score:${c.name}` === chosenColor)
+      ? chosenColor
+      : colorModes[0]!;
+  const activeScoreName = isColorMode(colorChoice) ? null : colorChoice.slice('score:'.length);
+  const activeNumberScore = scores.find((c) => c.name === activeScoreName && c.kind === 'number');
+  const defaultFilterState = useMemo<FilterState | null>(
+    () => (activeNumberScore?.kind === 'number' ? { column: activeNumberScore.name, filter: defaultFilter(activeNumberScore), active: false } : null),
+    [activeNumberScore],
+  );
+  // A filter belongs to its column: another column starts from its own default, off.
+  const filterState = chosenFilter !== null && chosenFilter.column === activeScoreName ? chosenFilter : defaultFilterState;
+  // Dragging the threshold at a million points recomputes the mask and the draw order on every step: deferred,
+  // the slider stays responsive and the map catches up.
+  const deferredFilter = useDeferredValue(filterState);
+  const mapColoring = useMapColoring({
+    points: points ?? NO_POINTS,
+    classCount: summary.classes.length,
+    scores,
+    choice: colorChoice,
+    filter: deferredFilter !== null && deferredFilter.column === filterState?.column ? deferredFilter : filterState,
+  });
+
+  const clusterColumn = useMemo(() => findCategoryScore(scores, 'cluster'), [scores]);
+  const selectedClusterId = clusterSelection !== null && clusterSelection.members === selection ? clusterSelection.id : null;
+  const showClusters = clusters.length > 0 && clusterColumn !== null;
+  const shownPanel: SidePanel = showClusters ? sidePanel : 'selection';
+  // A row unmounted under the pointer (tab switch) never reports the pointer leaving: only a shown panel highlights.
+  const hoveredShown = shownPanel === 'clusters' ? hoveredCluster : null;
+  const highlight = useMemo(
+    () => (hoveredShown !== null && clusterColumn !== null ? clusterMembers(clusterColumn, hoveredShown) : null),
+    [hoveredShown, clusterColumn],
+  );
+  const selectCluster = useCallback(
+    (cluster: ClusterSummary) => {
+      if (clusterColumn === null) return;
+      const members = clusterMembers(clusterColumn, cluster);
+      setSelection(members);
+      setClusterSelection({ id: cluster.id, members });
+      scatterRef.current?.fitTo(members);
+    },
+    [clusterColumn],
+  );
+  const selectMatching = useCallback(() => {
+    const filtered = mapColoring.filtered;
+    if (filtered === null) return;
+    setSelection(maskIndices(filtered.mask, filtered.count));
+    setSidePanel('selection');
+  }, [mapColoring.filtered]);
+
   const displayedJobs = useMemo(() => jobsForDisplay(jobs, summary.id), [jobs, summary.id]);
 
   return (
@@ -126,7 +209,22 @@ export function Workspace({ summary, points, xy, xySource, jobs, onAnalyze, onCa
         {points && (
           <div className="sidebar-section">
             <h3 className="panel-title">Legend</h3>
-            <Legend columns={points} classes={summary.classes} mode={colorMode} />
+            {mapColoring.score !== null ? (
+              <>
+                <ScoreLegend column={mapColoring.score} range={mapColoring.range} />
+                {mapColoring.score.kind === 'number' && filterState !== null && mapColoring.filtered !== null && (
+                  <ScoreFilterControl
+                    column={mapColoring.score}
+                    state={filterState}
+                    result={mapColoring.filtered}
+                    onChange={setFilter}
+                    onSelectMatching={selectMatching}
+                  />
+                )}
+              </>
+            ) : (
+              <Legend columns={points} classes={summary.classes} mode={isColorMode(colorChoice) ? colorChoice : 'error'} />
+            )}
           </div>
         )}
         <div className="sidebar-section">
@@ -137,9 +235,10 @@ export function Workspace({ summary, points, xy, xySource, jobs, onAnalyze, onCa
 
       <main className="map-pane">
         <MapToolbar
-          colorMode={colorMode}
+          colorChoice={colorChoice}
           colorModes={colorModes}
-          onColorMode={setColorMode}
+          scores={scores}
+          onColorChoice={setColorChoice}
           lassoOn={lassoOn}
           onLassoToggle={() => setLassoOn((on) => !on)}
           selectionMode={selectionMode}
@@ -152,9 +251,10 @@ export function Workspace({ summary, points, xy, xySource, jobs, onAnalyze, onCa
             <ScatterView
               ref={scatterRef}
               xy={xy}
-              columns={points}
-              classCount={summary.classes.length}
-              colorMode={colorMode}
+              coloring={mapColoring.coloring}
+              rank={mapColoring.rank}
+              mask={mapColoring.mask}
+              highlight={highlight}
               selection={selection}
               focusIndex={focusIndex}
               hoverIndex={hover?.index ?? null}
@@ -173,6 +273,7 @@ export function Workspace({ summary, points, xy, xySource, jobs, onAnalyze, onCa
                   mapHeightPx={mapSize.heightPx}
                   columns={points}
                   classes={summary.classes}
+                  scores={scores}
                 />
               )}
             </ScatterView>
@@ -184,17 +285,47 @@ export function Workspace({ summary, points, xy, xySource, jobs, onAnalyze, onCa
       </main>
 
       <aside className="sidebar sidebar-right">
-        {points ? (
-          <SelectionPanel
-            datasetId={summary.id}
-            selection={selection}
-            columns={points}
-            classes={summary.classes}
-            focusIndex={focusIndex}
-            onFocus={setFocusIndex}
-            onClear={() => setSelection(EMPTY_SELECTION)}
-          />
-        ) : null}
+        {showClusters && (
+          <div className="side-tabs" role="tablist" aria-label="Right panel">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={shownPanel === 'selection'}
+              data-testid="tab-selection"
+              onClick={() => setSidePanel('selection')}
+            >
+              Selection <span className="tab-count">{selection.length.toLocaleString()}</span>
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={shownPanel === 'clusters'}
+              data-testid="tab-clusters"
+              onClick={() => setSidePanel('clusters')}
+            >
+              Clusters <span className="tab-count">{clusters.length.toLocaleString()}</span>
+            </button>
+          </div>
+        )}
+        {points && shownPanel === 'clusters' && (
+          <ClustersPanel clusters={clusters} selectedId={selectedClusterId} onSelect={selectCluster} onHover={setHoveredCluster} />
+        )}
+        {points && (
+          // Kept mounted (hidden) under the clusters tab so its sort choice and scroll survive a tab switch.
+          <div className="side-panel-body" hidden={shownPanel !== 'selection'}>
+            <SelectionPanel
+              datasetId={summary.id}
+              selection={selection}
+              columns={points}
+              classes={summary.classes}
+              scores={scores}
+              focusIndex={focusIndex}
+              onFocus={setFocusIndex}
+              onAddToSelection={(index) => setSelection((current) => combineSelection(current, Uint32Array.of(index), 'add'))}
+              onClear={() => setSelection(EMPTY_SELECTION)}
+            />
+          </div>
+        )}
       </aside>
     </div>
   );

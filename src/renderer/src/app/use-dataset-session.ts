@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo } from '../../../shared/api/contract';
 import type { DatasetSummary, JobStatus, PointColumns } from '../../../shared/model/dataset';
+import type { ClusterSummary, ScoreColumn } from '../../../shared/model/scores';
 import { mergeJobList, runningJobFor, upsertJob, type JobsById } from '../features/jobs/jobs-state';
 import { useApi } from './api-context';
 import { errorMessage } from './error-message';
@@ -12,6 +13,10 @@ export interface DatasetSession {
   info: AppInfo | null;
   summary: DatasetSummary | null;
   points: PointColumns | null;
+  /** Per-image scores of the current layout; empty until the engine has them (or when it cannot compute them). */
+  scores: ScoreColumn[];
+  /** Clusters of the current layout, weakest first; empty until the engine has them. */
+  clusters: ClusterSummary[];
   /** What to draw: the live preview while a layout job runs, else the stored layout (NaN where none). */
   xy: Float32Array | null;
   xySource: XySource;
@@ -27,6 +32,9 @@ export interface DatasetSession {
 
 /** Where `xy` comes from: the finished layout, a live preview, or nothing yet (all NaN). */
 export type XySource = 'layout' | 'preview' | 'none';
+
+const NO_SCORES: ScoreColumn[] = [];
+const NO_CLUSTERS: ClusterSummary[] = [];
 
 interface Preview {
   datasetId: string;
@@ -44,6 +52,7 @@ export function useDatasetSession(): DatasetSession {
   const [summary, setSummary] = useState<DatasetSummary | null>(null);
   const [points, setPoints] = useState<PointColumns | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
+  const [health, setHealth] = useState<{ datasetId: string; scores: ScoreColumn[]; clusters: ClusterSummary[] } | null>(null);
   const [jobs, setJobs] = useState<JobsById>(new Map());
   const [opening, setOpening] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -52,6 +61,21 @@ export function useDatasetSession(): DatasetSession {
   const datasetIdRef = useRef<string | null>(null);
   const finishedJobsRef = useRef(new Set<string>());
   const refreshRef = useRef<{ running: boolean; again: boolean }>({ running: false, again: false });
+
+  /**
+   * Scores and clusters come from the analysis that follows the layout. An engine that has none yet answers [];
+   * an older engine without these methods throws: either way the UI goes on with what it has, silently.
+   */
+  const loadHealth = useCallback(
+    async (datasetId: string): Promise<void> => {
+      const [scores, clusters] = await Promise.all([
+        client.call('dataset.scores', { datasetId }).catch((): ScoreColumn[] => []),
+        client.call('dataset.clusters', { datasetId }).catch((): ClusterSummary[] => []),
+      ]);
+      if (datasetIdRef.current === datasetId) setHealth({ datasetId, scores, clusters });
+    },
+    [client],
+  );
 
   const refresh = useCallback(async (): Promise<void> => {
     // Coalesce: a job end and a dataset.changed event often arrive together.
@@ -73,14 +97,17 @@ export function useDatasetSession(): DatasetSession {
         if (datasetIdRef.current !== datasetId) return;
         setSummary(nextSummary);
         setPoints(nextPoints);
-        if (nextSummary.layout !== null) setPreview(null);
+        if (nextSummary.layout !== null) {
+          setPreview(null);
+          await loadHealth(datasetId);
+        }
       } while (state.again);
     } catch (err) {
       setError(errorMessage(err));
     } finally {
       state.running = false;
     }
-  }, [client]);
+  }, [client, loadHealth]);
 
   const trackJob = useCallback(
     (status: JobStatus): void => {
@@ -122,6 +149,7 @@ export function useDatasetSession(): DatasetSession {
         ]);
         if (datasetIdRef.current !== opened.id) return;
         setPoints(openedPoints);
+        if (opened.layout !== null) void loadHealth(opened.id);
         for (const job of jobList) if (job.state !== 'running') finishedJobsRef.current.add(job.jobId);
         const known = mergeJobList(new Map(), jobList);
         setJobs((current) => mergeJobList(current, jobList));
@@ -132,7 +160,7 @@ export function useDatasetSession(): DatasetSession {
         setOpening(false);
       }
     },
-    [client, startAnalysis],
+    [client, startAnalysis, loadHealth],
   );
 
   useEffect(() => {
@@ -173,10 +201,14 @@ export function useDatasetSession(): DatasetSession {
   const xy = previewXy ?? points?.xy ?? null;
   const xySource: XySource = previewXy !== null ? 'preview' : points !== null && summary?.layout != null ? 'layout' : 'none';
 
+  const healthIsCurrent = health !== null && health.datasetId === summary?.id;
+
   return {
     info,
     summary,
     points,
+    scores: healthIsCurrent ? health.scores : NO_SCORES,
+    clusters: healthIsCurrent ? health.clusters : NO_CLUSTERS,
     xy,
     xySource,
     jobs,

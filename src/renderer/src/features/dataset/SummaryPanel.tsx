@@ -25,7 +25,7 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
 }
 
 export function SummaryPanel({ summary }: { summary: DatasetSummary }) {
-  const { predictions, embedder, layout, problems } = summary;
+  const { predictions, embedder, layout, problems, detection } = summary;
   return (
     <section className="summary" data-testid="summary">
       <h2 className="summary-name" title={summary.root}>
@@ -39,9 +39,15 @@ export function SummaryPanel({ summary }: { summary: DatasetSummary }) {
           <span data-testid="image-count">{summary.imageCount.toLocaleString()}</span>
           {summary.skippedCount > 0 && <span className="skipped"> · {summary.skippedCount.toLocaleString()} unreadable</span>}
         </Fact>
-        <Fact term="Classes">
-          {summary.classes.length.toLocaleString()} <span className="muted">from {LABEL_SOURCES[summary.labelSource]}</span>
-        </Fact>
+        {detection ? (
+          <Fact term="Boxes">
+            {detection.gtBoxes.toLocaleString()} <span className="muted">in {summary.classes.length.toLocaleString()} classes ({detection.format.toUpperCase()})</span>
+          </Fact>
+        ) : (
+          <Fact term="Classes">
+            {summary.classes.length.toLocaleString()} <span className="muted">from {LABEL_SOURCES[summary.labelSource]}</span>
+          </Fact>
+        )}
         <Fact term="Predictions">
           {predictions === null ? (
             <span className="muted">none</span>
@@ -53,7 +59,7 @@ export function SummaryPanel({ summary }: { summary: DatasetSummary }) {
           )}
         </Fact>
         {predictions?.accuracy != null && (
-          <Fact term="Accuracy">
+          <Fact term={detection ? 'Images right' : 'Accuracy'}>
             <strong>{(predictions.accuracy * 100).toFixed(1)}%</strong>
           </Fact>
         )}

@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { PointColumns } from '../../../../shared/model/dataset';
+import type { ScoreColumn } from '../../../../shared/model/scores';
+import { imageScoreNotes, type ImageScoreNotes } from '../scores/score-badges';
 import { useElementSize } from '../../app/use-element-size';
 import { describePoint } from '../hover/describe-point';
 import { Thumbnail } from '../thumbnails/Thumbnail';
@@ -12,6 +14,15 @@ const SPACING = { minCellPx: 96, gapPx: 8, paddingPx: 10, captionPx: 34 };
 const THUMBNAIL_SIZE_PX = 128;
 const OVERSCAN_ROWS = 2;
 
+function cellTitle(index: number, label: string | null, predicted: string | null, notes: ImageScoreNotes): string {
+  const lines = [`#${index}: ${label ?? 'unlabelled'} → ${predicted ?? 'no prediction'}`];
+  if (notes.mislabel !== null) {
+    lines.push(`Mislabel score ${notes.mislabel.score.toFixed(2)}${notes.mislabel.suggested !== null ? `, maybe ${notes.mislabel.suggested}` : ''}`);
+  }
+  for (const b of notes.badges) lines.push(b.linkTo === undefined ? b.label : `${b.label} #${b.linkTo} (click to add it)`);
+  return lines.join('\n');
+}
+
 /**
  * The selected images as a virtualized grid: only the rows in view (plus a little overscan) exist in the DOM,
  * so only their thumbnails are fetched.
@@ -20,10 +31,13 @@ export function SelectionGrid(props: {
   items: Uint32Array;
   columns: PointColumns;
   classes: readonly string[];
+  scores: readonly ScoreColumn[];
   focusIndex: number | null;
   onFocus(index: number): void;
+  /** An index badge was clicked (duplicate of #n): bring that image in. */
+  onOpenLinked(index: number): void;
 }) {
-  const { items, columns, classes, focusIndex, onFocus } = props;
+  const { items, columns, classes, scores, focusIndex, onFocus, onOpenLinked } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const { widthPx } = useElementSize(scrollRef);
   const geometry = gridGeometry(widthPx, SPACING);
@@ -70,6 +84,11 @@ export function SelectionGrid(props: {
             >
               {rowItems.map((index) => {
                 const point = describePoint(columns, classes, index);
+                const notes = imageScoreNotes(scores, index, point.label);
+                const suspicious = notes.mislabel !== null && notes.mislabel.suggested !== null;
+                // "maybe <suggested>" already says what a label-quality flag would: one badge is enough on a small cell.
+                const flags = notes.badges.filter((b) => b.linkTo === undefined && !(suspicious && b.tone === 'danger'));
+                const link = notes.badges.find((b) => b.linkTo !== undefined);
                 return (
                   <button
                     key={index}
@@ -78,10 +97,37 @@ export function SelectionGrid(props: {
                     data-testid="grid-item"
                     data-index={index}
                     onClick={() => onFocus(index)}
-                    title={`#${index}: ${point.label ?? 'unlabelled'} → ${point.predicted ?? 'no prediction'}`}
+                    title={cellTitle(index, point.label, point.predicted, notes)}
                   >
                     <span className="grid-thumb" style={{ height: geometry.cellWidthPx - 2 }}>
                       <Thumbnail index={index} sizePx={THUMBNAIL_SIZE_PX} alt={point.label ?? `image ${index}`} />
+                      {(flags.length > 0 || link !== undefined || suspicious) && (
+                        <span className="grid-flags">
+                          {suspicious && (
+                            <span className="grid-flag tone-danger" title={`Mislabel score ${notes.mislabel!.score.toFixed(2)}`}>
+                              maybe {notes.mislabel!.suggested}
+                            </span>
+                          )}
+                          {flags.slice(0, 2).map((b) => (
+                            <span key={b.key} className={`grid-flag tone-${b.tone}`}>
+                              {b.label}
+                            </span>
+                          ))}
+                          {link !== undefined && (
+                            <span
+                              className="grid-flag tone-info grid-flag-link"
+                              data-testid="grid-link"
+                              onClick={(e) => {
+                                // A link inside the cell's button: the cell itself is not focused by it.
+                                e.stopPropagation();
+                                onOpenLinked(link.linkTo!);
+                              }}
+                            >
+                              {link.label} #{link.linkTo}
+                            </span>
+                          )}
+                        </span>
+                      )}
                     </span>
                     <span className="grid-caption">
                       <span className="grid-label">{point.label ?? '—'}</span>

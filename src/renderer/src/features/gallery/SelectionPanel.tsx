@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
 import type { PointColumns } from '../../../../shared/model/dataset';
+import type { ScoreColumn } from '../../../../shared/model/scores';
 import { ExportButtons } from '../export/ExportButtons';
 import { SelectionGrid } from './SelectionGrid';
-import { availableSorts, SELECTION_SORT_LABELS, sortSelection, type SelectionSort } from './sort-selection';
+import { availableSorts, sortLabel, sortSelection, type SelectionSort } from './sort-selection';
 import './gallery.css';
 
 /** The selection: its size, sort order, export, and the thumbnail grid. */
@@ -11,15 +12,18 @@ export function SelectionPanel(props: {
   selection: Uint32Array;
   columns: PointColumns;
   classes: readonly string[];
+  scores: readonly ScoreColumn[];
   focusIndex: number | null;
   onFocus(index: number): void;
+  /** Adds one image (e.g. the one this image duplicates) to the selection. */
+  onAddToSelection(index: number): void;
   onClear(): void;
 }) {
-  const { selection, columns } = props;
-  const sorts = useMemo(() => availableSorts(columns), [columns]);
+  const { selection, columns, scores } = props;
+  const sorts = useMemo(() => availableSorts(columns, scores), [columns, scores]);
   const [chosenSort, setSort] = useState<SelectionSort | null>(null);
   const sort = chosenSort !== null && sorts.includes(chosenSort) ? chosenSort : sorts[0]!;
-  const ordered = useMemo(() => sortSelection(selection, columns, sort), [selection, columns, sort]);
+  const ordered = useMemo(() => sortSelection(selection, columns, sort, scores), [selection, columns, sort, scores]);
   const wrongCount = useMemo(() => selection.reduce((n, i) => n + (columns.correct[i] === 0 ? 1 : 0), 0), [selection, columns]);
 
   return (
@@ -42,7 +46,7 @@ export function SelectionPanel(props: {
         <select aria-label="Sort selection" data-testid="selection-sort" value={sort} onChange={(e) => setSort(e.target.value as SelectionSort)}>
           {sorts.map((s) => (
             <option key={s} value={s}>
-              {SELECTION_SORT_LABELS[s]}
+              {sortLabel(s, scores)}
             </option>
           ))}
         </select>
@@ -55,7 +59,18 @@ export function SelectionPanel(props: {
           </span>
         </div>
       ) : (
-        <SelectionGrid items={ordered} columns={columns} classes={props.classes} focusIndex={props.focusIndex} onFocus={props.onFocus} />
+        <SelectionGrid
+          items={ordered}
+          columns={columns}
+          classes={props.classes}
+          scores={scores}
+          focusIndex={props.focusIndex}
+          onFocus={props.onFocus}
+          onOpenLinked={(index) => {
+            props.onAddToSelection(index);
+            props.onFocus(index);
+          }}
+        />
       )}
     </section>
   );

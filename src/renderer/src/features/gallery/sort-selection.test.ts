@@ -31,3 +31,24 @@ describe('availableSorts', () => {
     expect(availableSorts(none)).toEqual(['index']);
   });
 });
+
+describe('sorting by a score', () => {
+  const scores = [
+    { kind: 'number' as const, name: 'mislabel_score', label: 'Mislabel score', description: '', values: Float32Array.from([0.2, 0.9, 0.5, NaN, 0.9]), higherIsWorse: true },
+    { kind: 'number' as const, name: 'uniqueness', label: 'Uniqueness', description: '', values: Float32Array.from([0.2, 0.9, 0.5, NaN, 0.1]), higherIsWorse: false },
+    { kind: 'number' as const, name: 'blurry', label: 'Blurry', description: '', values: Float32Array.from([0, 1, 0, 0, 1]), higherIsWorse: true },
+  ];
+
+  it('offers number scores after the base sorts, not flags', () => {
+    expect(availableSorts(columns, scores)).toEqual(['loss-desc', 'confidence-asc', 'confidence-desc', 'index', 'score:mislabel_score', 'score:uniqueness']);
+  });
+
+  it('puts the worst first by the column direction, NaN last', () => {
+    expect(Array.from(sortSelection(selection, columns, 'score:mislabel_score', scores))).toEqual([1, 4, 2, 0, 3]);
+    expect(Array.from(sortSelection(selection, columns, 'score:uniqueness', scores))).toEqual([4, 0, 2, 1, 3]);
+  });
+
+  it('falls back to file order for a score that is gone', () => {
+    expect(Array.from(sortSelection(Uint32Array.from([3, 1]), columns, 'score:gone', scores))).toEqual([1, 3]);
+  });
+});

@@ -1,11 +1,17 @@
+import { useMemo } from 'react';
 import type { PointColumns } from '../../../../shared/model/dataset';
+import type { ScoreColumn } from '../../../../shared/model/scores';
+import { formatScore } from '../scores/format-score';
+import { imageScoreNotes } from '../scores/score-badges';
+import { ScoreBadges } from '../scores/ScoreBadges';
 import { useImageRecord } from '../thumbnails/image-resources';
 import { Thumbnail } from '../thumbnails/Thumbnail';
 import { describePoint } from './describe-point';
 import './hover.css';
 
 const CARD_WIDTH_PX = 232;
-const CARD_HEIGHT_PX = 270;
+/** The tallest card: mislabel row and a second line of badges included. */
+const CARD_HEIGHT_PX = 300;
 const CURSOR_GAP_PX = 14;
 
 /** Where the card goes: beside the cursor, flipped to the other side when it would leave the map. */
@@ -23,10 +29,12 @@ export function HoverCard(props: {
   mapHeightPx: number;
   columns: PointColumns;
   classes: readonly string[];
+  scores: readonly ScoreColumn[];
 }) {
-  const { index, columns, classes } = props;
+  const { index, columns, classes, scores } = props;
   const record = useImageRecord(index);
   const point = describePoint(columns, classes, index);
+  const notes = useMemo(() => imageScoreNotes(scores, index, point.label), [scores, index, point.label]);
   const path = record.state === 'ready' ? record.value.path : record.state === 'error' ? record.message : '…';
   return (
     <div className="hover-card" data-testid="hover-card" data-index={index} style={cardPosition(props.xPx, props.yPx, props.mapWidthPx, props.mapHeightPx)}>
@@ -50,8 +58,20 @@ export function HoverCard(props: {
             <dd>{point.loss.toFixed(3)}</dd>
           </>
         )}
+        {notes.mislabel !== null && (
+          <>
+            <dt>Mislabel</dt>
+            <dd data-testid="hover-mislabel">
+              {formatScore(notes.mislabel.score)}
+              {notes.mislabel.suggested !== null && <span className="hover-suggested"> · maybe {notes.mislabel.suggested}</span>}
+            </dd>
+          </>
+        )}
       </dl>
-      <span className={`verdict verdict-${point.verdict}`}>{VERDICT_TEXT[point.verdict]}</span>
+      <div className="hover-tags">
+        <span className={`verdict verdict-${point.verdict}`}>{VERDICT_TEXT[point.verdict]}</span>
+        <ScoreBadges badges={notes.badges} max={4} />
+      </div>
     </div>
   );
 }

@@ -1,4 +1,7 @@
+import type { ScoreColumn } from '../../../../shared/model/scores';
 import type { SelectionMode } from '../lasso/selection-ops';
+import { groupScores } from '../scores/score-columns';
+import { isColorMode, scoreChoice, type ColorChoice } from '../scores/use-map-coloring';
 import type { ColorMode } from './point-colors';
 import './map-toolbar.css';
 
@@ -9,7 +12,8 @@ function Segmented<T extends string>(props: {
   label: string;
   options: readonly T[];
   titles: Record<T, string>;
-  value: T;
+  /** Null when none of the options is chosen (a score colours the map). */
+  value: T | null;
   onChange(value: T): void;
   testId: string;
 }) {
@@ -24,10 +28,41 @@ function Segmented<T extends string>(props: {
   );
 }
 
+/** "Score…": every score column the engine computed, grouped; any column it adds shows up here. */
+function ScoreSelect({ scores, choice, onChoice }: { scores: readonly ScoreColumn[]; choice: ColorChoice; onChoice(choice: ColorChoice): void }) {
+  if (scores.length === 0) return null;
+  const active = !isColorMode(choice);
+  return (
+    <select
+      aria-label="Colour by score"
+      data-testid="score-select"
+      className={active ? 'score-select active' : 'score-select'}
+      value={active ? choice : ''}
+      onChange={(e) => {
+        if (e.target.value !== '') onChoice(e.target.value as ColorChoice);
+      }}
+    >
+      <option value="" disabled>
+        Score…
+      </option>
+      {groupScores(scores).map(({ group, columns }) => (
+        <optgroup key={group} label={group}>
+          {columns.map((c) => (
+            <option key={c.name} value={scoreChoice(c.name)} title={c.description}>
+              {c.label}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </select>
+  );
+}
+
 export function MapToolbar(props: {
-  colorMode: ColorMode;
+  colorChoice: ColorChoice;
   colorModes: readonly ColorMode[];
-  onColorMode(mode: ColorMode): void;
+  scores: readonly ScoreColumn[];
+  onColorChoice(choice: ColorChoice): void;
   lassoOn: boolean;
   onLassoToggle(): void;
   selectionMode: SelectionMode;
@@ -42,10 +77,11 @@ export function MapToolbar(props: {
         label="Colour by"
         options={props.colorModes}
         titles={COLOR_MODE_TITLES}
-        value={props.colorMode}
-        onChange={props.onColorMode}
+        value={isColorMode(props.colorChoice) ? props.colorChoice : null}
+        onChange={props.onColorChoice}
         testId="color-mode"
       />
+      <ScoreSelect scores={props.scores} choice={props.colorChoice} onChoice={props.onColorChoice} />
       <span className="toolbar-divider" />
       <button
         type="button"

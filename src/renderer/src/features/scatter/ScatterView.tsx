@@ -2,13 +2,12 @@ import { useCallback, useImperativeHandle, useLayoutEffect, useMemo, useRef, use
 import DeckGL, { type DeckGLRef } from '@deck.gl/react';
 import { OrthographicView, type PickingInfo } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
-import type { PointColumns } from '../../../../shared/model/dataset';
 import { useElementSize } from '../../app/use-element-size';
-import { drawOrder, gatherPositions } from './draw-order';
-import { dataBounds, fitViewState, type OrthoViewState } from './fit-view';
-import { FOCUS_COLOR, SELECTED_COLOR } from './palette';
+import { drawOrderByRank, gatherPositions, type DrawRank } from './draw-order';
+import { dataBounds, fitViewState, subsetBounds, type OrthoViewState } from './fit-view';
+import { FOCUS_COLOR, HIGHLIGHT_COLOR, SELECTED_COLOR } from './palette';
 import { PointBuffers } from './point-buffers';
-import { fillPointColors, type ColorMode } from './point-colors';
+import { fillColors, type PointColoring } from './point-colors';
 import { basePointRadiusPx, zoomRadiusScale } from './point-radius';
 import './scatter.css';
 
@@ -22,12 +21,16 @@ const DIMMED_OPACITY = 0.28;
 const PICKING_RADIUS_PX = 3;
 /** Past this many selected points their outlines merge into a yellow fill that hides the colours: dimming alone reads. */
 const OUTLINED_SELECTION_MAX = 5000;
+/** Room around a fitted subset (a cluster), so its edge points are not on the map's border. */
+const FIT_SUBSET_PADDING_PX = 60;
 
 export interface ScatterHandle {
   /** Screen pixels (relative to the scatter's top-left) to world coordinates. */
   unproject(screen: ReadonlyArray<readonly [number, number]>): Array<[number, number]>;
   /** Back to the view that fits all points. */
   fit(): void;
+  /** Zooms to the view that fits these images (ignored when none of them has a position). */
+  fitTo(indices: Uint32Array): void;
 }
 
 export interface PointHit {
@@ -38,9 +41,14 @@ export interface PointHit {
 
 export interface ScatterViewProps {
   xy: Float32Array;
-  columns: PointColumns;
-  classCount: number;
-  colorMode: ColorMode;
+  /** Colour of every image (error, class, score...). */
+  coloring: PointColoring;
+  /** Draw order buckets: higher is drawn on top. Keep its identity stable to keep the position buffer. */
+  rank: DrawRank;
+  /** Images a score filter keeps; the others are drawn faint. Null: no filter. */
+  mask: Uint8Array | null;
+  /** Images to outline (a cluster hovered in the clusters panel), ascending; null for none. */
+  highlight: Uint32Array | null;
   /** Ascending image indices. */
   selection: Uint32Array;
   focusIndex: number | null;
@@ -63,13 +71,13 @@ interface Marker {
 
 /** The deck.gl map: one binary ScatterplotLayer for all points, plus small layers for selection and markers. */
 export function ScatterView(props: ScatterViewProps) {
-  const { xy, columns, classCount, colorMode, selection, focusIndex, hoverIndex, layoutIsFinal, lassoActive, onHover, onPointClick } = props;
+  const { xy, coloring, rank, mask, highlight, selection, focusIndex, hoverIndex, layoutIsFinal, lassoActive, onHover, onPointClick } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const deckRef = useRef<DeckGLRef<OrthographicView>>(null);
   const { widthPx, heightPx } = useElementSize(containerRef);
 
-  const buffers = useMemo(() => new PointBuffers(xy, columns.correct), [xy, columns.correct]);
-  const colorVersion = useMemo(() => buffers.recolor(columns, classCount, colorMode), [buffers, columns, classCount, colorMode]);
+  const buffers = useMemo(() => new PointBuffers(xy, rank), [xy, rank]);
+  const colorVersion = useMemo(() => buffers.recolor(coloring, mask), [buffers, coloring, mask]);
 
   const bounds = useMemo(() => dataBounds(xy), [xy]);
   const fitted = useMemo(() => fitViewState(bounds, widthPx, heightPx), [bounds, widthPx, heightPx]);
@@ -96,8 +104,12 @@ export function ScatterView(props: ScatterViewProps) {
         });
       },
       fit: () => setUserView(null),
+      fitTo(indices) {
+        const subset = subsetBounds(xy, indices);
+        if (subset !== null) setUserView({ view: fitViewState(subset, widthPx, heightPx, FIT_SUBSET_PADDING_PX), final: layoutIsFinal });
+      },
     }),
-    [],
+    [xy, widthPx, heightPx, layoutIsFinal],
   );
 
   // data-ready: set from onAfterRender once deck.gl has drawn a frame holding the final layout's buffers.
@@ -117,19 +129,21 @@ export function ScatterView(props: ScatterViewProps) {
 
   const selectionData = useMemo(() => {
     if (selection.length === 0) return null;
-    const order = drawOrder(xy, columns.correct, selection);
+    const order = drawOrderByRank(xy, rank, selection);
     return {
       length: order.length,
       attributes: {
         getPosition: { value: gatherPositions(xy, order), size: 2 },
-        getFillColor: {
-          value: fillPointColors(columns, classCount, colorMode, order, new Uint8Array(order.length * 4)),
-          size: 4,
-          normalized: true,
-        },
+        getFillColor: { value: fillColors(coloring, order, new Uint8Array(order.length * 4), mask), size: 4, normalized: true },
       },
     };
-  }, [xy, columns, classCount, colorMode, selection]);
+  }, [xy, rank, coloring, mask, selection]);
+
+  const highlightData = useMemo(() => {
+    if (highlight === null || highlight.length === 0) return null;
+    const order = drawOrderByRank(xy, rank, highlight);
+    return { length: order.length, attributes: { getPosition: { value: gatherPositions(xy, order), size: 2 } } };
+  }, [xy, rank, highlight]);
 
   const markers = useMemo(() => {
     const list: Marker[] = [];
@@ -162,6 +176,20 @@ export function ScatterView(props: ScatterViewProps) {
         lineWidthUnits: 'pixels',
         getLineWidth: 1,
         getLineColor: [...SELECTED_COLOR],
+        pickable: false,
+      }),
+    highlightData &&
+      new ScatterplotLayer({
+        id: 'highlight',
+        data: highlightData,
+        radiusUnits: 'pixels',
+        getRadius: radiusPx + 1.5,
+        radiusScale,
+        filled: false,
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 1.25,
+        getLineColor: [...HIGHLIGHT_COLOR],
         pickable: false,
       }),
     markers.length > 0 &&

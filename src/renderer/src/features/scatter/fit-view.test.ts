@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataBounds, fitViewState } from './fit-view';
+import { dataBounds, fitViewState, subsetBounds } from './fit-view';
 
 describe('dataBounds', () => {
   it('ignores NaN and infinite coordinates', () => {
@@ -35,5 +35,13 @@ describe('fitViewState', () => {
 
   it('stays finite on a zero-sized canvas', () => {
     expect(Number.isFinite(fitViewState({ minX: 0, minY: 0, maxX: 1, maxY: 1 }, 0, 0).zoom)).toBe(true);
+  });
+});
+
+describe('subsetBounds', () => {
+  it('bounds only the given images that have a position', () => {
+    const xy = Float32Array.from([0, 0, 5, 1, NaN, 9, -2, 4]);
+    expect(subsetBounds(xy, Uint32Array.from([1, 2, 3]))).toEqual({ minX: -2, minY: 1, maxX: 5, maxY: 4 });
+    expect(subsetBounds(xy, Uint32Array.from([2, 17]))).toBeNull();
   });
 });

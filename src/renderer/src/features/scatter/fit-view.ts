@@ -31,6 +31,25 @@ export function dataBounds(xy: Float32Array): Bounds | null {
   return minX <= maxX ? { minX, minY, maxX, maxY } : null;
 }
 
+/** Bounds of the images in `indices` that have a position; null when none has. */
+export function subsetBounds(xy: Float32Array, indices: Uint32Array): Bounds | null {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    const x = xy[2 * i];
+    const y = xy[2 * i + 1];
+    if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  return minX <= maxX ? { minX, minY, maxX, maxY } : null;
+}
+
 /** What one world unit spans when the data has no extent (one point, or all points equal). */
 const DEGENERATE_EXTENT = 1;
 

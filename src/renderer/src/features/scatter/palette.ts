@@ -46,6 +46,16 @@ export const WRONG_COLOR: Rgba = [244, 63, 63, 235];
 export const RIGHT_COLOR: Rgba = [104, 150, 124, 130];
 export const UNKNOWN_COLOR: Rgba = MISSING_COLOR;
 
+/** Points a score filter leaves out: still there for context, but faint enough that the matching ones read. */
+export const DIMMED_COLOR: Rgba = [96, 102, 114, 38];
+
+/** Score flags (0/1 columns): flagged images must stand out the way mistakes do; the rest recede. */
+export const FLAGGED_COLOR: Rgba = [255, 122, 48, 240];
+export const UNFLAGGED_COLOR: Rgba = [92, 112, 140, 120];
+
+/** Cluster hovered in the clusters panel. */
+export const HIGHLIGHT_COLOR: Rgba = [120, 220, 255, 255];
+
 /** Selection outline and focus ring. */
 export const SELECTED_COLOR: Rgba = [255, 214, 92, 255];
 export const FOCUS_COLOR: Rgba = [255, 255, 255, 255];

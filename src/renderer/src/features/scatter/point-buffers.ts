@@ -1,6 +1,5 @@
-import type { PointColumns } from '../../../../shared/model/dataset';
-import { drawOrder, gatherPositions } from './draw-order';
-import { fillPointColors, type ColorMode } from './point-colors';
+import { drawOrderByRank, gatherPositions, type DrawRank } from './draw-order';
+import { fillColors, type PointColoring } from './point-colors';
 
 interface BinaryAttribute<T> {
   value: T;
@@ -18,9 +17,10 @@ export interface BinaryPointData {
 }
 
 /**
- * The GPU-side buffers of one layout. `data` keeps its identity for the layout's lifetime so deck.gl never
- * re-reads positions; a recolour swaps only the colour descriptor (deck.gl compares descriptors by identity)
- * and bumps `colorVersion`, the layer's update trigger.
+ * The GPU-side buffers of one layout in one draw order. `data` keeps its identity for the buffers' lifetime so
+ * deck.gl never re-reads positions; a recolour swaps only the colour descriptor (deck.gl compares descriptors by
+ * identity) and bumps `colorVersion`, the layer's update trigger. The error, label and prediction colourings share
+ * one draw order, so switching between them never re-uploads positions; a score colouring or a filter reorders.
  */
 export class PointBuffers {
   /** order[k] is the image index drawn k-th: deck.gl's picked index maps back through it. */
@@ -28,8 +28,8 @@ export class PointBuffers {
   readonly data: BinaryPointData;
   private version = 0;
 
-  constructor(xy: Float32Array, correct: Int8Array) {
-    this.order = drawOrder(xy, correct);
+  constructor(xy: Float32Array, rank: DrawRank, candidates?: Uint32Array) {
+    this.order = drawOrderByRank(xy, rank, candidates);
     this.data = {
       length: this.order.length,
       attributes: {
@@ -39,9 +39,9 @@ export class PointBuffers {
     };
   }
 
-  /** Recomputes every colour in one pass; returns the new colour version. */
-  recolor(columns: Pick<PointColumns, 'label' | 'predicted' | 'correct'>, classCount: number, mode: ColorMode): number {
-    const value = fillPointColors(columns, classCount, mode, this.order, new Uint8Array(this.order.length * 4));
+  /** Recomputes every colour in one pass (images outside `mask` faint); returns the new colour version. */
+  recolor(coloring: PointColoring, mask: Uint8Array | null = null): number {
+    const value = fillColors(coloring, this.order, new Uint8Array(this.order.length * 4), mask);
     this.data.attributes.getFillColor = { value, size: 4, normalized: true };
     return ++this.version;
   }

@@ -12,7 +12,7 @@ import { embedMissing, importEmbeddings } from './analyze/embed-stage.js';
 import { datasetSummary, exportColumns, imageRecord, pointColumns } from './analyze/dataset-views.js';
 import { joinPredictions, refreshDataset } from './analyze/open-dataset.js';
 import { computeHealth, loadHealth } from './analyze/health-stage.js';
-import { layoutEmbeddings } from './analyze/project-stage.js';
+import { layoutEmbeddings, reprojectSubset } from './analyze/project-stage.js';
 import { makeThumbnail } from './decode/thumbnail.js';
 import { pathsList } from './export/paths-list.js';
 import { pointsCsv } from './export/points-csv.js';
@@ -115,6 +115,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
 
     async 'dataset.clusters'({ datasetId }) {
       return loadHealth(datasetById(datasetId).store)?.clusters ?? [];
+    },
+
+    async 'layout.subset'({ datasetId, indices, method = 'umap', seed = 42 }) {
+      const { store } = datasetById(datasetId);
+      return reprojectSubset(store, indices, method, seed);
     },
 
     async 'dataset.report'({ datasetId }) {

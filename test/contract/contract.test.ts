@@ -2,7 +2,7 @@
  * One suite of API calls, run over every transport: the in-process one (CLI, tests) and the WebSocket one
  * (browser mode). A host that drops a typed array, an event or an error code fails here.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,17 @@ describe.each(Object.keys(transports))('API contract over %s', (transportName) =
     expect(classification?.confusion).toBeInstanceOf(Int32Array);
   });
 
+  it('layout.subset re-projects a selection on its own', async () => {
+    // Images 0-7 are cats and 9-16 dogs (8 is the zero-byte cat/zero.png).
+    const indices = Uint32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16]);
+    const xy = await client.call('layout.subset', { datasetId, indices, seed: 7 });
+    expect(xy).toBeInstanceOf(Float32Array);
+    expect(xy.length).toBe(2 * indices.length);
+    for (const v of xy) expect(Number.isFinite(v) && Math.abs(v) <= 1.0001).toBe(true);
+    // #8 is the zero-byte file: it has no embedding to lay out.
+    await expectApiError(client.call('layout.subset', { datasetId, indices: Uint32Array.from([0, 8]) }), 'unknown-image');
+  });
+
   it('image.record and image.thumbnail describe one image', async () => {
     const record = await client.call('image.record', { datasetId, index: 0 });
     expect(record.path).toBe('cat/000.png');
@@ -224,6 +235,31 @@ describe.each(Object.keys(transports))('API contract over %s', (transportName) =
       expect(after.layout?.pointCount).toBe(other.images.length);
     } finally {
       rmSync(other.root, { recursive: true, force: true });
+    }
+  });
+
+  it('places a few new images into the existing map instead of refitting it', async () => {
+    const grow = await makeFixtureDataset({ perClass: 20, withPredictions: false });
+    try {
+      const first = await client.call('dataset.open', { root: grow.root });
+      const run = async (): Promise<JobStatus> => finalStatus(client, (await client.call('job.analyze', { datasetId: first.id, model: 'pixels' })).jobId);
+      expect((await run()).state).toBe('done');
+      const before = await client.call('dataset.points', { datasetId: first.id });
+      // One more image in the cat folder: a copy of an existing one.
+      copyFileSync(path.join(grow.root, 'cat/000.png'), path.join(grow.root, 'cat/999.png'));
+      await client.call('dataset.open', { root: grow.root });
+      const placed = await run();
+      expect(placed.state).toBe('done');
+      const after = await client.call('dataset.points', { datasetId: first.id });
+      expect(after.count).toBe(before.count + 1);
+      // Old points keep their positions (indices after cat/999 shift by one); the copy lands on its original.
+      const newIndex = after.count === before.count + 1 ? 20 : -1;
+      expect(after.xy[2 * newIndex]).toBeCloseTo(after.xy[0] as number, 5);
+      expect(after.xy[2 * newIndex + 1]).toBeCloseTo(after.xy[1] as number, 5);
+      expect(Array.from(after.xy.subarray(0, 40))).toEqual(Array.from(before.xy.subarray(0, 40)));
+      expect(Array.from(after.xy.subarray(42))).toEqual(Array.from(before.xy.subarray(40)));
+    } finally {
+      rmSync(grow.root, { recursive: true, force: true });
     }
   });
 

@@ -150,6 +150,13 @@ describe('Dataset Health in the browser, on the bundled sample', () => {
     expect(await first.getAttribute('aria-pressed')).toBe('true');
   });
 
+  it('re-projects the selection on its own, and goes back to the full map', async () => {
+    const size = await app.selectionCount();
+    expect(size).toBeGreaterThanOrEqual(4);
+    expect(await app.reprojectSelection(ANALYSIS_TIMEOUT_MS)).toBe(size);
+    expect(await app.backToFullMap()).toBe(SAMPLE_IMAGE_COUNT);
+  });
+
   it('logged no console errors and threw no page errors', () => {
     expect(app.unexpectedConsoleErrors()).toEqual([]);
   });

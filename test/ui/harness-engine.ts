@@ -239,6 +239,17 @@ export async function createHarnessEngine(options: HarnessOptions): Promise<Engi
       requireDataset(id);
       return { classification: harnessReport(classes, columns) };
     },
+    // The harness has no embeddings: a subset keeps its points' positions on the full map.
+    'layout.subset': async ({ datasetId: id, indices }) => {
+      requireDataset(id);
+      const xy = new Float32Array(indices.length * 2);
+      indices.forEach((index, i) => {
+        requireIndex(index);
+        xy[2 * i] = finalXy[2 * index] as number;
+        xy[2 * i + 1] = finalXy[2 * index + 1] as number;
+      });
+      return xy;
+    },
     'image.record': async ({ datasetId: id, index }): Promise<ImageRecord> => {
       requireDataset(id);
       requireIndex(index);

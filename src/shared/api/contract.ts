@@ -67,6 +67,11 @@ export interface ApiMethods {
    * COCO mAP with per-class AP/P/R/F1 (`detection`; absent or null otherwise).
    */
   'dataset.report': (p: { datasetId: string }) => { classification: ClassificationReport | null; detection?: DetectionReport | null };
+  /**
+   * Lays out only the given images (e.g. a lasso selection) as a fresh projection of their own: interleaved x,y
+   * (2 per index, in the order given), normalised into [-1, 1]. Uses the current layout's embeddings.
+   */
+  'layout.subset': (p: { datasetId: string; indices: Uint32Array; method?: LayoutMethod; seed?: number }) => Float32Array;
   'image.record': (p: { datasetId: string; index: number }) => ImageRecord;
   /** Encoded thumbnail (WebP) whose longest side is at most `size` pixels. */
   'image.thumbnail': (p: { datasetId: string; index: number; size: number }) => Uint8Array;
@@ -114,6 +119,7 @@ export const METHOD_NAMES = [
   'dataset.scores',
   'dataset.clusters',
   'dataset.report',
+  'layout.subset',
   'image.record',
   'image.thumbnail',
   'predictions.import',

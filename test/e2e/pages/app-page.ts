@@ -76,6 +76,20 @@ export class AppPage {
     return Number(await this.scatter.getAttribute('data-point-count'));
   }
 
+  /** Lays the current selection out on its own; returns how many points the map then draws. */
+  async reprojectSelection(timeoutMs: number): Promise<number> {
+    await this.page.getByTestId('reproject-selection').click();
+    await this.page.getByTestId('subset-bar').waitFor({ timeout: timeoutMs });
+    await this.page.locator('[data-testid=scatter][data-ready=true]').waitFor({ timeout: timeoutMs });
+    return Number(await this.scatter.getAttribute('data-point-count'));
+  }
+
+  async backToFullMap(): Promise<number> {
+    await this.page.getByTestId('back-to-map').click();
+    await this.page.getByTestId('subset-bar').waitFor({ state: 'detached' });
+    return Number(await this.scatter.getAttribute('data-point-count'));
+  }
+
   /** Page coordinates and colours of map pixels that show a point, brightest first. */
   async pointPixels(): Promise<MapPixel[]> {
     // The hover card's thumbnail is brighter than any point: park the pointer off the map until it is gone.

@@ -22,6 +22,8 @@ import { COLOR_MODES, type ColorMode } from '../features/scatter/point-colors';
 import { ScatterView, type PointHit, type ScatterHandle } from '../features/scatter/ScatterView';
 import type { XySource } from './use-dataset-session';
 import { useElementSize } from './use-element-size';
+import { useApi } from './api-context';
+import { MIN_SUBSET_POINTS, spreadSubsetLayout } from '../features/subset/subset-layout';
 import { useKeyHeld, useShortcuts } from './use-keyboard';
 import './workspace.css';
 
@@ -71,7 +73,6 @@ function MapStatus({ summary, jobs, previewing, onAnalyze }: { summary: DatasetS
   );
 }
 
-/** One open dataset: summary and jobs on the left, the map in the middle, the selection on the right. */
 /** Stands in for the points while they load, so the colouring hooks run unconditionally. */
 const NO_POINTS: PointColumns = {
   count: 0,
@@ -86,7 +87,13 @@ const NO_POINTS: PointColumns = {
 
 type SidePanel = 'selection' | 'clusters';
 
+/** One open dataset: summary and jobs on the left, the map in the middle, the selection on the right. */
 export function Workspace({ summary, points, scores: allScores, clusters, xy, xySource, jobs, onAnalyze, onCancel }: WorkspaceProps) {
+  const client = useApi();
+  // "Re-project selection": the selected images laid out on their own, shown in place of the full map.
+  const [subsetView, setSubsetView] = useState<{ base: Float32Array | null; xy: Float32Array; count: number } | null>(null);
+  const [subsetBusy, setSubsetBusy] = useState(false);
+  const shownSubset = subsetView !== null && subsetView.base === xy ? subsetView : null;
   const layoutIsFinal = xySource === 'layout';
   const [chosenColor, setColorChoice] = useState<ColorChoice>('error');
   const [chosenFilter, setFilter] = useState<FilterState | null>(null);
@@ -94,6 +101,19 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
   const [hoveredCluster, setHoveredCluster] = useState<ClusterSummary | null>(null);
   const [clusterSelection, setClusterSelection] = useState<{ id: number; members: Uint32Array } | null>(null);
   const [selection, setSelection] = useState<Uint32Array>(EMPTY_SELECTION);
+  const reprojectSelection = useCallback(async (): Promise<void> => {
+    if (points === null) return;
+    setSubsetBusy(true);
+    try {
+      const subsetXy = await client.call('layout.subset', { datasetId: summary.id, indices: selection });
+      setSubsetView({ base: xy, xy: spreadSubsetLayout(points.count, selection, subsetXy), count: selection.length });
+      scatterRef.current?.fit();
+    } catch (err) {
+      console.warn('Re-projecting the selection failed:', err);
+    } finally {
+      setSubsetBusy(false);
+    }
+  }, [client, points, selection, summary.id, xy]);
   const [selectionMode, setSelectionMode] = useState<SelectionMode>('replace');
   const [lassoOn, setLassoOn] = useState(false);
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
@@ -250,7 +270,7 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
           {xy !== null && points !== null ? (
             <ScatterView
               ref={scatterRef}
-              xy={xy}
+              xy={shownSubset?.xy ?? xy}
               coloring={mapColoring.coloring}
               rank={mapColoring.rank}
               mask={mapColoring.mask}
@@ -281,6 +301,32 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
             <div className="map-placeholder">{points === null && <span className="muted">Loading points…</span>}</div>
           )}
           <MapStatus summary={summary} jobs={jobs} previewing={xySource === 'preview'} onAnalyze={onAnalyze} />
+          {shownSubset !== null ? (
+            <div className="subset-bar" data-testid="subset-bar">
+              <span>
+                {shownSubset.count.toLocaleString()} selected images laid out on their own
+              </span>
+              <button
+                type="button"
+                data-testid="back-to-map"
+                onClick={() => {
+                  setSubsetView(null);
+                  scatterRef.current?.fit();
+                }}
+              >
+                Back to full map
+              </button>
+            </div>
+          ) : (
+            layoutIsFinal &&
+            selection.length >= MIN_SUBSET_POINTS && (
+              <div className="subset-bar">
+                <button type="button" data-testid="reproject-selection" disabled={subsetBusy} onClick={() => void reprojectSelection()}>
+                  {subsetBusy ? 'Laying out…' : `Re-project ${selection.length.toLocaleString()} selected`}
+                </button>
+              </div>
+            )
+          )}
         </div>
       </main>
 

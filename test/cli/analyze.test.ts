@@ -74,6 +74,7 @@ describe('dataset-health analyze', () => {
     const rows = readFileSync(path.join(out, 'points.csv'), 'utf8').trimEnd().split('\n');
     const header = (rows[0] ?? '').split(',');
     expect(header.slice(0, 7)).toEqual(['path', 'label', 'predicted_label', 'confidence', 'correct', 'x', 'y']);
+    expect(new Set(header).size).toBe(header.length);
     for (const score of ['mislabel_score', 'suggested_label', 'cluster', 'outlier_score', 'duplicate_of', 'dark', 'blurry']) expect(header).toContain(score);
     const clustersCsv = readFileSync(path.join(out, 'clusters.csv'), 'utf8');
     expect(clustersCsv.startsWith('cluster,name,size,majority_label,purity,error_rate')).toBe(true);

@@ -207,6 +207,8 @@ describe.each(Object.keys(transports))('API contract over %s', (transportName) =
     const csv = await client.call('export.selection', { datasetId, indices, format: 'csv' });
     const lines = csv.content.trimEnd().split('\n');
     expect(lines[0]?.startsWith('path,label,predicted_label,confidence,correct,x,y')).toBe(true);
+    const header = (lines[0] ?? '').split(',');
+    expect(new Set(header).size, 'no column twice (the model confidence is also a score)').toBe(header.length);
     expect(lines).toHaveLength(4);
     expect(lines[1]?.startsWith('cat/000.png,cat,dog,0.8,0,')).toBe(true);
     const paths = await client.call('export.selection', { datasetId, indices, format: 'paths' });

@@ -6,51 +6,14 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createClient, type ApiClient } from '../../src/shared/api/client.js';
 import type { EngineHost } from '../../src/shared/api/engine.js';
 import { ApiError } from '../../src/shared/api/errors.js';
 import { createInProcessTransport } from '../../src/shared/api/in-process-transport.js';
-import { createWebSocketTransport, type WebSocketLike } from '../../src/shared/api/ws-transport.js';
 import type { JobStatus } from '../../src/shared/model/dataset.js';
 import { createEngine } from '../../src/core/engine.js';
-import { startServer } from '../../src/server/index.js';
+import { connect, finalStatus, TRANSPORT_NAMES, type Harness } from './transports.js';
 import { makeFixtureDataset, type FixtureDataset } from '../fixtures/make-dataset.js';
-
-interface Harness {
-  client: ApiClient;
-  close(): Promise<void>;
-}
-
-const transports: Record<string, (engine: EngineHost) => Promise<Harness>> = {
-  'in-process': async (engine) => ({ client: createClient(createInProcessTransport(engine)), close: async () => {} }),
-  websocket: async (engine) => {
-    const server = await startServer({ engine, port: 0, staticDir: mkdtempSync(path.join(tmpdir(), 'dh-static-')) });
-    const url = new URL(server.url);
-    const socket = new WebSocket(`ws://${url.host}/api?token=${server.token}`);
-    const client = createClient(createWebSocketTransport(socket as unknown as WebSocketLike));
-    return {
-      client,
-      close: async () => {
-        client.close();
-        await server.close();
-      },
-    };
-  },
-};
-
-function finalStatus(client: ApiClient, jobId: string, events: JobStatus[] = []): Promise<JobStatus> {
-  return new Promise((resolve) => {
-    const off = client.on('job.progress', (s) => {
-      if (s.jobId !== jobId) return;
-      events.push(s);
-      if (s.state !== 'running') {
-        off();
-        resolve(s);
-      }
-    });
-  });
-}
 
 async function expectApiError(promise: Promise<unknown>, code: string): Promise<void> {
   const err = await promise.then(
@@ -61,7 +24,7 @@ async function expectApiError(promise: Promise<unknown>, code: string): Promise<
   expect((err as ApiError).code).toBe(code);
 }
 
-describe.each(Object.keys(transports))('API contract over %s', (transportName) => {
+describe.each(TRANSPORT_NAMES)('API contract over %s', (transportName) => {
   let fixture: FixtureDataset;
   let dataDir: string;
   let engine: EngineHost;
@@ -73,7 +36,7 @@ describe.each(Object.keys(transports))('API contract over %s', (transportName) =
     fixture = await makeFixtureDataset({ perClass: 8, withBadFiles: true });
     dataDir = mkdtempSync(path.join(tmpdir(), 'dh-data-'));
     engine = await createEngine({ dataDir, initialDataset: fixture.root });
-    harness = await (transports[transportName] as (e: EngineHost) => Promise<Harness>)(engine);
+    harness = await connect(transportName, engine);
     client = harness.client;
   });
 

@@ -7,55 +7,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createClient, type ApiClient } from '../../src/shared/api/client.js';
+import type { ApiClient } from '../../src/shared/api/client.js';
 import type { EngineHost } from '../../src/shared/api/engine.js';
-import { createInProcessTransport } from '../../src/shared/api/in-process-transport.js';
-import { createWebSocketTransport, type WebSocketLike } from '../../src/shared/api/ws-transport.js';
-import type { JobStatus } from '../../src/shared/model/dataset.js';
 import { createEngine } from '../../src/core/engine.js';
-import { startServer } from '../../src/server/index.js';
+import { connect, finalStatus, TRANSPORT_NAMES, type Harness } from './transports.js';
 import { type CocoFixture, makeCocoDetectionDataset } from '../fixtures/make-detection-dataset.js';
-
-interface Harness {
-  client: ApiClient;
-  close(): Promise<void>;
-}
-
-const transports: Record<string, (engine: EngineHost) => Promise<Harness>> = {
-  'in-process': async (engine) => {
-    const client = createClient(createInProcessTransport(engine));
-    return { client, close: async () => client.close() };
-  },
-  websocket: async (engine) => {
-    const server = await startServer({ engine, port: 0, staticDir: mkdtempSync(path.join(tmpdir(), 'dh-static-')) });
-    const url = new URL(server.url);
-    const socket = new WebSocket(`ws://${url.host}/api?token=${server.token}`);
-    const client = createClient(createWebSocketTransport(socket as unknown as WebSocketLike));
-    return {
-      client,
-      close: async () => {
-        client.close();
-        await server.close();
-      },
-    };
-  },
-};
-
-function finalStatus(client: ApiClient, jobId: string): Promise<JobStatus> {
-  return new Promise((resolve) => {
-    const off = client.on('job.progress', (s) => {
-      if (s.jobId !== jobId || s.state === 'running') return;
-      off();
-      resolve(s);
-    });
-  });
-}
 
 /** NaN-aware comparison: the columns hold NaN where a value does not apply. */
 const shown = (values: ArrayLike<number>) => Array.from(values, (v) => (Number.isNaN(v) ? 'NaN' : Number(v.toFixed(4))));
 
-describe.each(Object.keys(transports))('a COCO detection dataset through the engine over %s', (transportName) => {
+describe.each(TRANSPORT_NAMES)('a COCO detection dataset through the engine over %s', (transportName) => {
   let fixture: CocoFixture;
   let dataDir: string;
   let engine: EngineHost;
@@ -67,7 +28,7 @@ describe.each(Object.keys(transports))('a COCO detection dataset through the eng
     fixture = await makeCocoDetectionDataset();
     dataDir = mkdtempSync(path.join(tmpdir(), 'dh-data-'));
     engine = await createEngine({ dataDir });
-    harness = await (transports[transportName] as (e: EngineHost) => Promise<Harness>)(engine);
+    harness = await connect(transportName, engine);
     client = harness.client;
   });
 

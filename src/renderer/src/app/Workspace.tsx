@@ -107,7 +107,7 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
     try {
       const subsetXy = await client.call('layout.subset', { datasetId: summary.id, indices: selection });
       setSubsetView({ base: xy, xy: spreadSubsetLayout(points.count, selection, subsetXy), count: selection.length });
-      scatterRef.current?.fit();
+      scatterRef.current?.fitToData();
     } catch (err) {
       console.warn('Re-projecting the selection failed:', err);
     } finally {
@@ -153,7 +153,7 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
 
   useShortcuts({
     l: () => setLassoOn((on) => !on),
-    f: () => scatterRef.current?.fit(),
+    f: () => scatterRef.current?.fitToData(),
     Escape: () => {
       setLassoOn(false);
       setFocusIndex(null);
@@ -263,7 +263,7 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
           onLassoToggle={() => setLassoOn((on) => !on)}
           selectionMode={selectionMode}
           onSelectionMode={setSelectionMode}
-          onFit={() => scatterRef.current?.fit()}
+          onFit={() => scatterRef.current?.fitToData()}
           pointCount={points?.count ?? 0}
         />
         <div className="map-area" ref={mapRef}>
@@ -311,7 +311,7 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
                 data-testid="back-to-map"
                 onClick={() => {
                   setSubsetView(null);
-                  scatterRef.current?.fit();
+                  scatterRef.current?.fitToData();
                 }}
               >
                 Back to full map

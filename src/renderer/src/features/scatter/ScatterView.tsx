@@ -28,7 +28,7 @@ export interface ScatterHandle {
   /** Screen pixels (relative to the scatter's top-left) to world coordinates. */
   unproject(screen: ReadonlyArray<readonly [number, number]>): Array<[number, number]>;
   /** Back to the view that fits all points. */
-  fit(): void;
+  fitToData(): void;
   /** Zooms to the view that fits these images (ignored when none of them has a position). */
   fitTo(indices: Uint32Array): void;
 }
@@ -103,7 +103,7 @@ export function ScatterView(props: ScatterViewProps) {
           return [wx ?? NaN, wy ?? NaN];
         });
       },
-      fit: () => setUserView(null),
+      fitToData: () => setUserView(null),
       fitTo(indices) {
         const subset = subsetBounds(xy, indices);
         if (subset !== null) setUserView({ view: fitViewState(subset, widthPx, heightPx, FIT_SUBSET_PADDING_PX), final: layoutIsFinal });

@@ -25,6 +25,7 @@ const HELP = `Usage: dataset-health analyze DIR --out OUTDIR [options]
                        (default DIR/predictions.json or DIR/predictions/)
   --annotations PATH   object-detection boxes: COCO instances .json, YOLO data.yaml or VOC Annotations folder
                        (default: DIR/data.yaml, DIR/annotations/instances*.json, DIR/annotations.json or DIR/Annotations/)
+  --metrics FILE       per-image metrics CSV (path + numeric columns, each becomes a score); default DIR/metrics.csv
   --embeddings FILE    precomputed embeddings .npy, float32 [N,D], rows in labels-file order
   --model ID|PATH      'clip-vit-b32', 'pixels', or an .onnx file / model folder
                        (default: clip-vit-b32 when cached, else the basic pixels embedder)
@@ -43,6 +44,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
         labels: { type: 'string' },
         predictions: { type: 'string' },
         annotations: { type: 'string' },
+        metrics: { type: 'string' },
         embeddings: { type: 'string' },
         model: { type: 'string' },
         method: { type: 'string' },
@@ -79,6 +81,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       root: resolve(dir),
       ...(values.labels ? { labelsPath: resolve(values.labels) } : {}),
       ...(values.predictions ? { predictionsPath: resolve(values.predictions) } : {}),
+      ...(values.metrics ? { metricsPath: resolve(values.metrics) } : {}),
       ...(values.annotations ? { annotationsPath: resolve(values.annotations) } : {}),
     });
     offScan();

@@ -12,6 +12,7 @@ import { embedMissing, importEmbeddings } from './analyze/embed-stage.js';
 import { datasetSummary, exportColumns, imageRecord, pointColumns } from './analyze/dataset-views.js';
 import { joinPredictions, refreshDataset } from './analyze/open-dataset.js';
 import { computeHealth, loadHealth } from './analyze/health-stage.js';
+import { loadMetrics } from './analyze/metrics-stage.js';
 import { layoutEmbeddings, reprojectSubset } from './analyze/project-stage.js';
 import { makeThumbnail } from './decode/thumbnail.js';
 import { pathsList } from './export/paths-list.js';
@@ -80,7 +81,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
       };
     },
 
-    async 'dataset.open'({ root, labelsPath, predictionsPath, annotationsPath }) {
+    async 'dataset.open'({ root, labelsPath, predictionsPath, annotationsPath, metricsPath }) {
       const absRoot = path.resolve(root);
       const id = datasetIdForRoot(absRoot);
       let dataset = datasets.get(id);
@@ -93,7 +94,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
         refreshDataset(
           store,
           absRoot,
-          { ...(labelsPath ? { labelsPath } : {}), ...(predictionsPath ? { predictionsPath } : {}), ...(annotationsPath ? { annotationsPath } : {}) },
+          { ...(labelsPath ? { labelsPath } : {}), ...(predictionsPath ? { predictionsPath } : {}), ...(annotationsPath ? { annotationsPath } : {}), ...(metricsPath ? { metricsPath } : {}) },
           ctx,
         ).then(() => undefined),
       );
@@ -110,7 +111,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
     },
 
     async 'dataset.scores'({ datasetId }) {
-      return loadHealth(datasetById(datasetId).store)?.columns ?? [];
+      const { store } = datasetById(datasetId);
+      return [...(loadHealth(store)?.columns ?? []), ...(loadMetrics(store)?.columns ?? [])];
     },
 
     async 'dataset.clusters'({ datasetId }) {

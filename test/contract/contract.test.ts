@@ -2,7 +2,7 @@
  * One suite of API calls, run over every transport: the in-process one (CLI, tests) and the WebSocket one
  * (browser mode). A host that drops a typed array, an event or an error code fails here.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,8 @@ describe.each(TRANSPORT_NAMES)('API contract over %s', (transportName) => {
 
   beforeAll(async () => {
     fixture = await makeFixtureDataset({ perClass: 8, withBadFiles: true });
+    // A per-image metrics file from another tool: one numeric column, one row for an image that does not exist.
+    writeFileSync(path.join(fixture.root, 'metrics.csv'), 'path,review_score\ncat/001.png,4.5\ndog/000.png,1\nnope.png,3\n');
     dataDir = mkdtempSync(path.join(tmpdir(), 'dh-data-'));
     engine = await createEngine({ dataDir, initialDataset: fixture.root });
     harness = await connect(transportName, engine);
@@ -141,6 +143,21 @@ describe.each(TRANSPORT_NAMES)('API contract over %s', (transportName) => {
     expect(classification?.evaluated).toBe(fixture.images.length);
     expect(classification?.accuracy).toBeCloseTo(1 - Math.ceil(fixture.images.length / 4) / fixture.images.length, 6);
     expect(classification?.confusion).toBeInstanceOf(Int32Array);
+  });
+
+  it('serves the numeric columns of metrics.csv as scores and in the export', async () => {
+    const scores = await client.call('dataset.scores', { datasetId });
+    const review = scores.find((c) => c.name === 'review_score');
+    if (review?.kind !== 'number') throw new Error('review_score must be a number column');
+    expect(review.values[1]).toBe(4.5); // cat/001.png
+    expect(Number.isNaN(review.values[0] as number)).toBe(true);
+    const summary = await client.call('dataset.summary', { datasetId });
+    expect(summary.problems).toEqual(expect.arrayContaining([expect.objectContaining({ file: 'metrics.csv', line: 4, kind: 'unknown-path' })]));
+    const csv = await client.call('export.selection', { datasetId, indices: Uint32Array.from([1]), format: 'csv' });
+    const [header, row] = csv.content.trimEnd().split('\n');
+    const at = (header ?? '').split(',').indexOf('review_score');
+    expect(at).toBeGreaterThan(6);
+    expect((row ?? '').split(',')[at]).toBe('4.5');
   });
 
   it('layout.subset re-projects a selection on its own', async () => {

@@ -3,6 +3,7 @@ import { PROBLEM_STAGES, type ImageRow, type ProjectStore, type StoredLayout } f
 import { POINTS_CSV_HEADER, type PointsCsvColumns } from '../export/points-csv.js';
 import { scoreExtraColumns } from '../export/score-columns.js';
 import { loadHealth } from './health-stage.js';
+import { loadMetrics } from './metrics-stage.js';
 
 /** points.csv's leading columns; a score of the same name (the model's confidence) is already there. */
 const STABLE_COLUMNS = new Set<string>(POINTS_CSV_HEADER);
@@ -82,7 +83,10 @@ export function exportColumns(store: ProjectStore): PointsCsvColumns {
     correct: points.correct,
     xy: points.xy,
     // The scores include the loss once they are computed; before that, the loss joined from the predictions.
-    extra: health ? scoreExtraColumns(health.columns.filter((c) => !STABLE_COLUMNS.has(c.name))) : [{ name: 'loss', numbers: points.loss }],
+    extra: [
+      ...(health ? scoreExtraColumns(health.columns.filter((c) => !STABLE_COLUMNS.has(c.name))) : [{ name: 'loss', numbers: points.loss }]),
+      ...scoreExtraColumns(loadMetrics(store)?.columns ?? []),
+    ],
   };
 }
 

@@ -8,6 +8,7 @@ import { scanImageFiles } from '../dataset/scan.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { readClassificationPredictions } from '../predictions/read-predictions.js';
 import type { ProjectStore, RescanSummary, ScannedImage } from '../store/project-store.js';
+import { joinMetrics } from './metrics-stage.js';
 import { type DetectionGroundTruth, dominantClassLabels, joinDetectionPredictions, readDetectionGroundTruth, reloadDetectionPredictions } from './detection-stage.js';
 
 export const DEFAULT_PREDICTIONS_FILE_NAME = 'predictions.csv';
@@ -17,6 +18,8 @@ export interface OpenDatasetOptions {
   predictionsPath?: string;
   /** Detection ground truth (COCO JSON, YOLO data.yaml, VOC Annotations folder); default: found in the root. */
   annotationsPath?: string;
+  /** A per-image metrics CSV (path + numeric columns); default: `metrics.csv` in the root. */
+  metricsPath?: string;
 }
 
 /**
@@ -80,6 +83,7 @@ export async function refreshDataset(store: ProjectStore, root: string, options:
   store.replaceProblems('scan', [...scan.problems, ...keptProblems, ...probed.problems]);
   store.replaceProblems('labels', [...boxes.problems, ...labels.problems]);
   store.setMeta({ root, labelSource: labels.source, labelsFile: labels.labelsFile, classes: labels.classes });
+  joinMetrics(store, root, options.metricsPath, ctx);
 
   if (boxes.detection) {
     await joinDetectionPredictions(store, root, boxes.detection, options.predictionsPath, ctx);

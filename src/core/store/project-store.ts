@@ -10,7 +10,7 @@ import { migrate } from './migrations.js';
 import { datasetStorePath } from './paths.js';
 
 /** Pipeline stages that report problems; each stage's list is replaced as a whole when it runs again. */
-export const PROBLEM_STAGES = ['scan', 'labels', 'predictions', 'embed', 'project'] as const;
+export const PROBLEM_STAGES = ['scan', 'labels', 'predictions', 'metrics', 'embed', 'project'] as const;
 export type ProblemStage = (typeof PROBLEM_STAGES)[number];
 
 export interface ImageRow {

@@ -34,6 +34,8 @@ export interface OpenDatasetParams {
    * `predictions/`.
    */
   predictionsPath?: string;
+  /** A per-image metrics CSV (`path` + any numeric columns, each becoming a score); default: `metrics.csv` in the root. */
+  metricsPath?: string;
   /**
    * Object-detection ground truth: a COCO instances JSON, a YOLO `data.yaml` or a Pascal VOC `Annotations` folder.
    * Default: `data.yaml`, `annotations/instances*.json`, `annotations.json` or `Annotations/` in the root, in that

@@ -3,10 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createClient, type ApiClient } from '../shared/api/client.js';
 import { createInProcessTransport } from '../shared/api/in-process-transport.js';
-import type { LayoutMethod } from '../shared/model/dataset.js';
 import { createEngine } from '../core/engine.js';
 import { clustersCsv } from '../core/export/clusters-csv.js';
-import { CliUsageError, parseIntOption, withUsageErrors } from './args.js';
+import { CliUsageError, parseIntOption, parseMethodOption, withUsageErrors } from './args.js';
 import { progressPrinter, waitForJob } from './wait-for-job.js';
 
 /** Image paths by index, from the API's own path list export. */
@@ -61,8 +60,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const [dir] = positionals;
   if (!dir || positionals.length > 1) throw new CliUsageError('analyze takes exactly one dataset folder');
   if (!values.out) throw new CliUsageError('analyze needs --out OUTDIR');
-  const method = (values.method ?? 'umap') as LayoutMethod;
-  if (method !== 'umap' && method !== 'tsne') throw new CliUsageError(`--method must be umap or tsne, got '${values.method}'`);
+  const method = parseMethodOption(values.method);
   const seed = parseIntOption('seed', values.seed);
   const outDir = resolve(values.out);
 

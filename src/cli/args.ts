@@ -1,3 +1,5 @@
+import type { LayoutMethod } from '../shared/model/dataset.js';
+
 export class CliUsageError extends Error {}
 
 /** Runs a node:util parseArgs call, turning its errors into usage errors that the CLI prints with its help text. */
@@ -7,6 +9,13 @@ export function withUsageErrors<T>(parse: () => T): T {
   } catch (err) {
     throw new CliUsageError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/** The layout method option shared by `analyze` and `project`. */
+export function parseMethodOption(value: string | undefined): LayoutMethod {
+  const method = value ?? 'umap';
+  if (method !== 'umap' && method !== 'tsne') throw new CliUsageError(`--method must be umap or tsne, got '${method}'`);
+  return method;
 }
 
 export function parseIntOption(name: string, value: string | undefined): number | undefined {

@@ -15,7 +15,7 @@ import { runProjection } from '../core/project/run-projection.js';
 import { resolveTsneParams } from '../core/project/tsne/params.js';
 import type { ProjectionParams } from '../core/project/types.js';
 import { defaultDataDir } from '../core/store/paths.js';
-import { CliUsageError, parseIntOption, withUsageErrors } from './args.js';
+import { CliUsageError, parseIntOption, parseMethodOption, withUsageErrors } from './args.js';
 
 export const PROJECT_HELP = `Usage: dataset-health project IN.npy --out OUT.npy [options]
 
@@ -55,8 +55,7 @@ export async function projectCommand(argv: string[]): Promise<number> {
   const [input] = positionals;
   if (!input || positionals.length > 1) throw new CliUsageError('project takes exactly one input .npy file');
   if (!values.out) throw new CliUsageError('project needs --out OUT.npy');
-  const method = (values.method ?? 'umap') as LayoutMethod;
-  if (method !== 'umap' && method !== 'tsne') throw new CliUsageError(`--method must be umap or tsne, got '${values.method}'`);
+  const method = parseMethodOption(values.method);
   if (values.neighbors !== undefined && method !== 'umap') throw new CliUsageError('--neighbors applies to --method umap only');
   if (values.perplexity !== undefined && method !== 'tsne') throw new CliUsageError('--perplexity applies to --method tsne only');
   const params = parseParams(values);

@@ -1,5 +1,6 @@
 import type { DatasetSummary, ImageRecord, PointColumns } from '../../shared/model/dataset.js';
 import { PROBLEM_STAGES, type ImageRow, type ProjectStore, type StoredLayout } from '../store/project-store.js';
+import type { ImagePrediction } from '../predictions/types.js';
 import { POINTS_CSV_HEADER, type PointsCsvColumns } from '../export/points-csv.js';
 import { scoreExtraColumns } from '../export/score-columns.js';
 import { loadHealth } from './health-stage.js';
@@ -42,11 +43,13 @@ export function datasetSummary(store: ProjectStore, id: string): DatasetSummary 
 
 /** Column-oriented point data in image order: what the scatter draws. */
 export function pointColumns(store: ProjectStore): PointColumns {
-  const images = store.listImages();
+  return buildPointColumns(store, store.listImages(), store.loadPredictions()?.predictions ?? []);
+}
+
+function buildPointColumns(store: ProjectStore, images: readonly ImageRow[], predictions: readonly (ImagePrediction | null)[]): PointColumns {
   const count = images.length;
   const classIndex = new Map(store.getMeta().classes.map((name, i) => [name, i]));
   const layout = currentLayout(store);
-  const predictions = store.loadPredictions()?.predictions ?? [];
   const cols: PointColumns = {
     count,
     xy: layout && layout.xy.length === 2 * count ? layout.xy : new Float32Array(2 * count).fill(Number.NaN),
@@ -73,7 +76,7 @@ export function pointColumns(store: ProjectStore): PointColumns {
 export function exportColumns(store: ProjectStore): PointsCsvColumns {
   const images = store.listImages();
   const predictions = store.loadPredictions()?.predictions ?? [];
-  const points = pointColumns(store);
+  const points = buildPointColumns(store, images, predictions);
   const health = loadHealth(store);
   return {
     path: images.map((row) => row.path),

@@ -29,6 +29,7 @@ export function createWebSocketTransport(socket: WebSocketLike): Transport {
     socket.addEventListener('error', () => reject(new ApiError('transport', 'WebSocket connection failed')));
     socket.addEventListener('close', () => reject(new ApiError('transport', 'connection closed')));
   });
+  // Every request awaits `opened` and gets this failure; the handler only keeps an unused rejection from being reported as unhandled.
   opened.catch(() => {});
 
   socket.addEventListener('message', (ev) => {

@@ -2,7 +2,7 @@
  * One suite of API calls, run over every transport: the in-process one (CLI, tests) and the WebSocket one
  * (browser mode). A host that drops a typed array, an event or an error code fails here.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -242,6 +242,30 @@ describe.each(TRANSPORT_NAMES)('API contract over %s', (transportName) => {
       expect(Array.from(after.xy.subarray(42))).toEqual(Array.from(before.xy.subarray(40)));
     } finally {
       rmSync(grow.root, { recursive: true, force: true });
+    }
+  });
+
+  it('re-embeds only files whose content changed: a touched file keeps its vector, a rewritten one is redone', async () => {
+    const folder = await makeFixtureDataset({ perClass: 6, withPredictions: false });
+    try {
+      const first = await client.call('dataset.open', { root: folder.root });
+      const analyze = async (): Promise<JobStatus[]> => {
+        const events: JobStatus[] = [];
+        const done = await finalStatus(client, (await client.call('job.analyze', { datasetId: first.id, model: 'pixels' })).jobId, events);
+        expect(done.state).toBe('done');
+        return events;
+      };
+      await analyze();
+      // Same bytes, new mtime (a copy tool, a sync): not changed. Another image's bytes in place of one: changed.
+      const touched = path.join(folder.root, 'cat/000.png');
+      utimesSync(touched, new Date(2001, 1, 1), new Date(2001, 1, 1));
+      copyFileSync(path.join(folder.root, 'dog/000.png'), path.join(folder.root, 'cat/001.png'));
+      await client.call('dataset.open', { root: folder.root });
+      const events = await analyze();
+      const embedTotals = events.filter((e) => e.stage.startsWith('Embedding')).map((e) => e.total);
+      expect(new Set(embedTotals)).toEqual(new Set([1]));
+    } finally {
+      rmSync(folder.root, { recursive: true, force: true });
     }
   });
 

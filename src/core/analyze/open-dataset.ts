@@ -5,6 +5,7 @@ import { assignLabels, type LabelAssignment } from '../dataset/labels.js';
 import { splitFromPath } from '../dataset/splits.js';
 import { probeImages, type ProbedImage } from '../dataset/probe.js';
 import { scanImageFiles } from '../dataset/scan.js';
+import { hashFiles } from '../dataset/content-hash.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { readClassificationPredictions } from '../predictions/read-predictions.js';
 import type { ProjectStore, RescanSummary, ScannedImage } from '../store/project-store.js';
@@ -31,11 +32,20 @@ export async function refreshDataset(store: ProjectStore, root: string, options:
   const scan = await scanImageFiles(root, { signal: ctx.signal, onProgress: (n) => ctx.progress(n, n) });
 
   const known = new Map(store.listImages().map((row) => [row.path, row]));
-  const toProbe = scan.files.filter((f) => {
+  const statChanged = scan.files.filter((f) => {
     const before = known.get(f.path);
     return before === undefined || before.sizeBytes !== f.sizeBytes || before.mtimeMs !== f.mtimeMs;
   });
-  ctx.stage('Checking images', toProbe.length, 'probe');
+  ctx.stage('Checking images', statChanged.length, 'probe');
+  // Only new files and files whose size or mtime changed are read in full; an unchanged hash means the file is the
+  // same image under a new mtime, and everything computed for it stays.
+  const hashes = await hashFiles(root, statChanged.map((f) => f.path), ctx.signal);
+  const hashByPath = new Map(statChanged.map((f, i) => [f.path, hashes[i] ?? null]));
+  const toProbe = statChanged.filter((f) => {
+    const before = known.get(f.path);
+    const hash = hashByPath.get(f.path) ?? null;
+    return before === undefined || hash === null || before.contentHash !== hash;
+  });
   const probed = await probeImages(root, toProbe, { signal: ctx.signal, onProgress: (n) => ctx.progress(n) });
   const probeByPath = new Map<string, ProbedImage>(toProbe.map((f, i) => [f.path, probed.images[i] as ProbedImage]));
 
@@ -74,6 +84,7 @@ export async function refreshDataset(store: ProjectStore, root: string, options:
     path: f.path,
     sizeBytes: f.sizeBytes,
     mtimeMs: f.mtimeMs,
+    contentHash: hashByPath.get(f.path) ?? null,
     ...(probes[i] as ProbedImage),
     label: labels.labels[i] ?? null,
     labelsRow: labels.labelsRows[i] ?? null,

@@ -115,6 +115,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: 'content hash of each image file; model folder of each embedder',
+    sql: `
+      -- content_hash: sha1 (hex) of the file's bytes, so a file whose size or mtime changed but whose content did
+      -- not (a copy, a touch, a sync tool) keeps its embedding. NULL for rows written before version 4.
+      ALTER TABLE images ADD COLUMN content_hash TEXT;
+      -- model_dir: the Hugging Face-layout folder the embedder was loaded from (its text tower and tokenizer live
+      -- there), NULL when it did not come from one.
+      ALTER TABLE embedders ADD COLUMN model_dir TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -86,8 +86,8 @@ describe('schema migrations', () => {
     expect(s.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(s.getMeta()).toEqual({ root: '/data/v1', labelSource: 'csv', labelsFile: null, predictionsFile: null, classes: ['cat', 'dog'] });
     expect(s.listImages()).toEqual([
-      { idx: 0, path: 'cat/1.png', sizeBytes: 10, mtimeMs: 1.5, width: 28, height: 28, format: 'png', label: 'cat', labelsRow: 0, status: 'ok', error: null, split: null },
-      { idx: 1, path: 'dog/2.png', sizeBytes: 0, mtimeMs: 2.5, width: null, height: null, format: null, label: 'dog', labelsRow: 1, status: 'error', error: 'empty', split: null },
+      { idx: 0, path: 'cat/1.png', sizeBytes: 10, mtimeMs: 1.5, width: 28, height: 28, format: 'png', label: 'cat', labelsRow: 0, status: 'ok', error: null, split: null, contentHash: null },
+      { idx: 1, path: 'dog/2.png', sizeBytes: 0, mtimeMs: 2.5, width: null, height: null, format: null, label: 'dog', labelsRow: 1, status: 'error', error: 'empty', split: null, contentHash: null },
     ]);
     expect(s.listProblems()).toEqual([{ file: 'dog/2.png', kind: 'empty-file', message: 'dog/2.png: is empty (0 bytes); skipped.' }]);
     // v2 tables work against the v1 rows.
@@ -216,6 +216,39 @@ describe('ProjectStore', () => {
     expect(Array.from(layout?.xy ?? [])).toEqual([NaN, NaN, 0, 0.5, NaN, NaN, 3, 3.5]);
     expect(layout?.pointCount).toBe(2);
     expect(s.loadPredictions()?.predictions.map((p) => p?.predictedLabel ?? null)).toEqual([null, 'b', null, 'e']);
+  });
+
+  it('keeps a file whose size or mtime changed when its content hash did not, and drops one whose hash changed', () => {
+    const s = openStore();
+    s.replaceScan([image('a.png', { contentHash: 'h-a' }), image('b.png', { contentHash: 'h-b' }), image('c.png')]);
+    s.saveEmbedder({ id: 'px', name: 'Pixels', dim: 3, executionProvider: 'none' });
+    s.saveEmbeddingBatch('px', 3, [0, 1, 2], vectorsFor([0, 1, 2], 3));
+
+    // a.png: touched (new mtime, same bytes); b.png: rewritten; c.png: had no hash (older schema), new mtime.
+    const summary = s.replaceScan([
+      image('a.png', { mtimeMs: 5, contentHash: 'h-a' }),
+      image('b.png', { mtimeMs: 5, contentHash: 'h-b2' }),
+      image('c.png', { mtimeMs: 5, contentHash: 'h-c' }),
+    ]);
+
+    expect(summary).toEqual({ unchanged: 1, added: 0, changed: 2, removed: 0 });
+    expect(s.embeddedIdxs('px')).toEqual([0]);
+    expect(s.listImages().map((im) => [im.path, im.mtimeMs, im.contentHash])).toEqual([
+      ['a.png', 5, 'h-a'],
+      ['b.png', 5, 'h-b2'],
+      ['c.png', 5, 'h-c'],
+    ]);
+    // A scan that did not hash an unchanged file keeps the hash it had.
+    s.replaceScan([image('a.png', { mtimeMs: 5 }), image('b.png', { mtimeMs: 5 }), image('c.png', { mtimeMs: 5 })]);
+    expect(s.listImages().map((im) => im.contentHash)).toEqual(['h-a', 'h-b2', 'h-c']);
+  });
+
+  it('remembers the model folder of an embedder', () => {
+    const s = openStore();
+    s.saveEmbedder({ id: 'clip', name: 'CLIP', dim: 2, executionProvider: 'cpu', modelDir: '/models/clip' });
+    s.saveEmbedder({ id: 'px', name: 'Pixels', dim: 3, executionProvider: 'none' });
+    expect(s.getEmbedder('clip')).toEqual({ id: 'clip', name: 'CLIP', dim: 2, executionProvider: 'cpu', modelDir: '/models/clip' });
+    expect(s.getEmbedder('px')).toEqual({ id: 'px', name: 'Pixels', dim: 3, executionProvider: 'none' });
   });
 
   it('replaces and lists problems per stage, in pipeline order', () => {

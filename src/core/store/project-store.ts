@@ -28,10 +28,12 @@ export interface ImageRow {
   error: string | null;
   /** The dataset split ('train', 'val', ...) when known, else null. */
   split: string | null;
+  /** sha1 (hex) of the file's bytes; null when not computed (rows from before schema version 4). */
+  contentHash: string | null;
 }
 
 /** An image as the scan, probe and labels steps describe it; the store assigns `idx`. `split` defaults to null. */
-export type ScannedImage = Omit<ImageRow, 'idx' | 'split'> & { split?: string | null };
+export type ScannedImage = Omit<ImageRow, 'idx' | 'split' | 'contentHash'> & { split?: string | null; contentHash?: string | null };
 
 export interface RescanSummary {
   /** Same path, size and mtime: keeps its embeddings and predictions. */
@@ -144,6 +146,7 @@ interface ImageDbRow {
   status: 'ok' | 'error';
   error: string | null;
   split: string | null;
+  content_hash: string | null;
 }
 
 /**
@@ -234,12 +237,13 @@ export class ProjectStore {
       if (i > 0 && sorted[i - 1]?.path === image.path) throw new Error(`replaceScan: ${image.path} is listed twice`);
     });
     return this.db.transaction((): RescanSummary => {
-      const previous = this.db.prepare('SELECT id, idx, path, size_bytes, mtime_ms FROM images').all() as {
+      const previous = this.db.prepare('SELECT id, idx, path, size_bytes, mtime_ms, content_hash FROM images').all() as {
         id: number;
         idx: number;
         path: string;
         size_bytes: number;
         mtime_ms: number;
+        content_hash: string | null;
       }[];
       const previousByPath = new Map(previous.map((row) => [row.path, row]));
       const kept: { id: number; oldIdx: number; newIdx: number }[] = [];
@@ -250,7 +254,9 @@ export class ProjectStore {
         const before = previousByPath.get(image.path);
         if (before === undefined) return;
         previousByPath.delete(image.path);
-        if (before.size_bytes === image.sizeBytes && before.mtime_ms === image.mtimeMs) {
+        const sameStat = before.size_bytes === image.sizeBytes && before.mtime_ms === image.mtimeMs;
+        const sameContent = before.content_hash !== null && before.content_hash === (image.contentHash ?? null);
+        if (sameStat || sameContent) {
           kept.push({ id: before.id, oldIdx: before.idx, newIdx });
           keptIdByNewIdx.set(newIdx, before.id);
         } else {
@@ -270,18 +276,19 @@ export class ProjectStore {
       for (const k of moving) setIdx.run(k.newIdx, k.id);
 
       const update = this.db.prepare(
-        `UPDATE images SET width = @width, height = @height, format = @format, label = @label, labels_row = @labelsRow,
-           status = @status, error = @error, split = @split WHERE id = @id`,
+        `UPDATE images SET size_bytes = @sizeBytes, mtime_ms = @mtimeMs, width = @width, height = @height, format = @format,
+           label = @label, labels_row = @labelsRow, status = @status, error = @error, split = @split,
+           content_hash = coalesce(@contentHash, content_hash) WHERE id = @id`,
       );
       const insert = this.db.prepare(
-        `INSERT INTO images (idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error, split)
-         VALUES (@idx, @path, @sizeBytes, @mtimeMs, @width, @height, @format, @label, @labelsRow, @status, @error, @split)`,
+        `INSERT INTO images (idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error, split, content_hash)
+         VALUES (@idx, @path, @sizeBytes, @mtimeMs, @width, @height, @format, @label, @labelsRow, @status, @error, @split, @contentHash)`,
       );
       sorted.forEach((image, idx) => {
         const id = keptIdByNewIdx.get(idx);
-        const split = image.split ?? null;
-        if (id === undefined) insert.run({ ...image, split, idx });
-        else update.run({ ...image, split, id });
+        const fields = { ...image, split: image.split ?? null, contentHash: image.contentHash ?? null };
+        if (id === undefined) insert.run({ ...fields, idx });
+        else update.run({ ...fields, id });
       });
 
       const added = sorted.length - kept.length - changed;
@@ -351,7 +358,7 @@ export class ProjectStore {
     this.db.transaction(() => {
       const before = this.getEmbedder(info.id);
       if (before !== null && before.dim !== info.dim) this.statements.deleteEmbedder.run(info.id);
-      this.statements.upsertEmbedder.run(info.id, info.name, info.dim, info.executionProvider);
+      this.statements.upsertEmbedder.run(info.id, info.name, info.dim, info.executionProvider, info.modelDir ?? null);
     })();
   }
 
@@ -567,7 +574,7 @@ export class ProjectStore {
 
   private prepareStatements() {
     const db = this.db;
-    const imageColumns = 'idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error, split';
+    const imageColumns = 'idx, path, size_bytes, mtime_ms, width, height, format, label, labels_row, status, error, split, content_hash';
     const layoutColumns = 'embedder_id, method, params_json, xy, created_at_ms';
     const predictionColumns = 'i.idx, p.predicted_label, p.confidence, p.correct, p.loss';
     return {
@@ -580,11 +587,12 @@ export class ProjectStore {
       deleteProblems: db.prepare('DELETE FROM problems WHERE stage = ?'),
       insertProblem: db.prepare('INSERT INTO problems (stage, seq, file, line, kind, message) VALUES (?, ?, ?, ?, ?, ?)'),
       listProblems: db.prepare('SELECT file, line, kind, message FROM problems WHERE stage = ? ORDER BY seq'),
-      getEmbedder: db.prepare('SELECT id, name, dim, execution_provider FROM embedders WHERE id = ?'),
-      listEmbedders: db.prepare('SELECT id, name, dim, execution_provider FROM embedders ORDER BY id'),
+      getEmbedder: db.prepare('SELECT id, name, dim, execution_provider, model_dir FROM embedders WHERE id = ?'),
+      listEmbedders: db.prepare('SELECT id, name, dim, execution_provider, model_dir FROM embedders ORDER BY id'),
       upsertEmbedder: db.prepare(
-        `INSERT INTO embedders (id, name, dim, execution_provider) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, dim = excluded.dim, execution_provider = excluded.execution_provider`,
+        `INSERT INTO embedders (id, name, dim, execution_provider, model_dir) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, dim = excluded.dim, execution_provider = excluded.execution_provider,
+           model_dir = excluded.model_dir`,
       ),
       deleteEmbedder: db.prepare('DELETE FROM embedders WHERE id = ?'),
       upsertEmbedding: db.prepare(
@@ -645,10 +653,12 @@ interface EmbedderDbRow {
   name: string;
   dim: number;
   execution_provider: string;
+  model_dir: string | null;
 }
 
 function embedderFromDb(row: EmbedderDbRow): EmbedderInfo {
-  return { id: row.id, name: row.name, dim: row.dim, executionProvider: row.execution_provider };
+  const info: EmbedderInfo = { id: row.id, name: row.name, dim: row.dim, executionProvider: row.execution_provider };
+  return row.model_dir === null ? info : { ...info, modelDir: row.model_dir };
 }
 
 interface PredictionDbRow {
@@ -677,6 +687,7 @@ function imageFromDb(row: ImageDbRow): ImageRow {
     status: row.status,
     error: row.error,
     split: row.split,
+    contentHash: row.content_hash,
   };
 }
 

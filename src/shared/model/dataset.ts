@@ -41,6 +41,11 @@ export interface EmbedderInfo {
   dim: number;
   /** onnxruntime execution provider actually used ('cpu', 'webgpu', ...), or 'none' for non-ONNX embedders. */
   executionProvider: string;
+  /**
+   * The Hugging Face-layout folder the model was loaded from, where its text tower and tokenizer sit (text search,
+   * zero-shot). Absent when the embedder did not come from such a folder.
+   */
+  modelDir?: string;
 }
 
 export type LayoutMethod = 'umap' | 'tsne';

@@ -19,3 +19,8 @@ export function sampleDatasetRoot(): string {
 export function rendererDir(): string {
   return join(appRoot(), 'out/renderer');
 }
+
+/** The catalogue of downloadable models (see src/core/models/catalog.ts). */
+export function modelCatalogFile(): string {
+  return join(appRoot(), 'resources/models/catalog.json');
+}

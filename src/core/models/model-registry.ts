@@ -70,6 +70,7 @@ async function installedImports(cacheDir: string, catalog: Catalog): Promise<Ins
     const read = await readManifest(modelDir);
     if (read.state !== 'ok' || read.manifest.kind !== 'imported' || !read.manifest.towers) continue;
     const { manifest } = read;
+    const towers = read.manifest.towers;
     const present = await presentFiles(modelDir, manifest);
     const vision = manifest.files.find((f) => f.role === 'vision');
     if (!vision || manifest.files.some((f) => !present.has(f.path))) continue;
@@ -81,9 +82,9 @@ async function installedImports(cacheDir: string, catalog: Catalog): Promise<Ins
       modelDir,
       precisions: [precision],
       visionPaths: { [precision]: join(modelDir, ...vision.path.split('/')) },
-      vision: manifest.towers.vision,
-      embeddingDim: manifest.towers.embeddingDim,
-      textAvailable: manifest.towers.text !== undefined && hasTokenizer(present),
+      vision: towers.vision,
+      embeddingDim: towers.embeddingDim,
+      textAvailable: towers.text !== undefined && hasTokenizer(present),
       manifest,
     });
   }

@@ -13,6 +13,14 @@ import { createSessionWithFallback, type SkippedProvider } from './providers.js'
 export const CLIP_INPUT_NAME = 'pixel_values';
 export const CLIP_OUTPUT_NAME = 'image_embeds';
 
+/** The vision tower's image input and embedding output; exporters differ (open_clip: `image` -> `embedding`). */
+export interface ClipTensorNames {
+  input: string;
+  output: string;
+}
+/** Hugging Face optimum's names, the default. */
+export const OPTIMUM_CLIP_TENSORS: ClipTensorNames = { input: CLIP_INPUT_NAME, output: CLIP_OUTPUT_NAME };
+
 export interface ClipSessionInfo {
   /** The execution provider in use. */
   provider: string;
@@ -37,14 +45,18 @@ export interface ClipRunner {
 }
 
 /** Creates the session on the first provider that loads the model, passes the signature check and a warm-up run. */
-export async function loadClipSession(modelPath: string, providers?: readonly string[]): Promise<{ session: ort.InferenceSession; info: ClipSessionInfo }> {
+export async function loadClipSession(
+  modelPath: string,
+  providers?: readonly string[],
+  tensors: ClipTensorNames = OPTIMUM_CLIP_TENSORS,
+): Promise<{ session: ort.InferenceSession; info: ClipSessionInfo }> {
   let dim = 0;
   const { session, provider, skipped } = await createSessionWithFallback(modelPath, {
     ...(providers ? { providers } : {}),
-    validate: (candidate) => validateClipVisionSignature(candidate, modelPath),
+    validate: (candidate) => validateClipVisionSignature(candidate, modelPath, tensors),
     warmUp: async (candidate) => {
-      const output = await runClipSession(candidate, new Float32Array(CLIP_FLOATS_PER_IMAGE), 1);
-      if (output.length < 1) throw new Error(`${modelPath}: ${CLIP_OUTPUT_NAME} came out empty`);
+      const output = await runClipSession(candidate, new Float32Array(CLIP_FLOATS_PER_IMAGE), 1, tensors);
+      if (output.length < 1) throw new Error(`${modelPath}: ${tensors.output} came out empty`);
       dim = output.length;
     },
   });
@@ -52,13 +64,18 @@ export async function loadClipSession(modelPath: string, providers?: readonly st
 }
 
 /** Runs `images` images from the start of `batch`; returns image_embeds as a fresh array (safe to transfer). */
-export async function runClipSession(session: ort.InferenceSession, batch: Float32Array, images: number): Promise<Float32Array> {
+export async function runClipSession(
+  session: ort.InferenceSession,
+  batch: Float32Array,
+  images: number,
+  tensors: ClipTensorNames = OPTIMUM_CLIP_TENSORS,
+): Promise<Float32Array> {
   const input = new ort.Tensor('float32', batch.subarray(0, images * CLIP_FLOATS_PER_IMAGE), [images, 3, CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX]);
-  const outputs = await session.run({ [CLIP_INPUT_NAME]: input }, [CLIP_OUTPUT_NAME]);
-  const output = outputs[CLIP_OUTPUT_NAME];
-  if (!output || output.type !== 'float32') throw new Error(`The model returned no float32 ${CLIP_OUTPUT_NAME}`);
+  const outputs = await session.run({ [tensors.input]: input }, [tensors.output]);
+  const output = outputs[tensors.output];
+  if (!output || output.type !== 'float32') throw new Error(`The model returned no float32 ${tensors.output}`);
   if (output.dims.length !== 2 || output.dims[0] !== images) {
-    throw new Error(`${CLIP_OUTPUT_NAME} came out with shape [${output.dims.join(',')}], expected [${images}, dim]`);
+    throw new Error(`${tensors.output} came out with shape [${output.dims.join(',')}], expected [${images}, dim]`);
   }
   return Float32Array.from(output.data as Float32Array);
 }
@@ -71,15 +88,16 @@ export class InThreadClipRunner implements ClipRunner {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly info: ClipSessionInfo,
+    private readonly tensors: ClipTensorNames,
   ) {}
 
-  static async load(modelPath: string, providers?: readonly string[]): Promise<InThreadClipRunner> {
-    const { session, info } = await loadClipSession(modelPath, providers);
-    return new InThreadClipRunner(session, info);
+  static async load(modelPath: string, providers?: readonly string[], tensors: ClipTensorNames = OPTIMUM_CLIP_TENSORS): Promise<InThreadClipRunner> {
+    const { session, info } = await loadClipSession(modelPath, providers, tensors);
+    return new InThreadClipRunner(session, info, tensors);
   }
 
   async run(batch: Float32Array, images: number): Promise<{ embeds: Float32Array; batch: Float32Array }> {
-    const running = runClipSession(this.session, batch, images);
+    const running = runClipSession(this.session, batch, images, this.tensors);
     this.inFlight.add(running);
     try {
       return { embeds: await running, batch };
@@ -96,16 +114,16 @@ export class InThreadClipRunner implements ClipRunner {
 }
 
 /** Throws an error naming `modelPath` unless the model has a CLIP vision tower's signature. */
-export function validateClipVisionSignature(session: ort.InferenceSession, modelPath: string): void {
+export function validateClipVisionSignature(session: ort.InferenceSession, modelPath: string, tensors: ClipTensorNames = OPTIMUM_CLIP_TENSORS): void {
   const fail = (problem: string): never => {
     throw new Error(`${modelPath} is not a CLIP vision model this app can run: ${problem}`);
   };
   const describe = (metadata: readonly ort.InferenceSession.ValueMetadata[]): string =>
     metadata.map((m) => (m.isTensor ? `${m.name} ${m.type}[${m.shape.join(',')}]` : `${m.name} (not a tensor)`)).join(', ');
 
-  const input = session.inputMetadata.find((m) => m.name === CLIP_INPUT_NAME);
+  const input = session.inputMetadata.find((m) => m.name === tensors.input);
   if (session.inputMetadata.length !== 1 || !input) {
-    fail(`its inputs are ${describe(session.inputMetadata)}; expected one input, ${CLIP_INPUT_NAME} (export the vision tower alone, e.g. optimum's onnx/vision_model.onnx)`);
+    fail(`its inputs are ${describe(session.inputMetadata)}; expected one input, ${tensors.input} (export the vision tower alone, e.g. optimum's onnx/vision_model.onnx)`);
   } else if (!input.isTensor || input.type !== 'float32') {
     fail(`input ${describe([input])} must be a float32 tensor`);
   } else if (input.shape.length !== 4 || input.shape[1] !== 3) {
@@ -116,8 +134,8 @@ export function validateClipVisionSignature(session: ort.InferenceSession, model
     }
   }
 
-  const output = session.outputMetadata.find((m) => m.name === CLIP_OUTPUT_NAME);
-  if (!output) fail(`it has no ${CLIP_OUTPUT_NAME} output (outputs: ${describe(session.outputMetadata)})`);
+  const output = session.outputMetadata.find((m) => m.name === tensors.output);
+  if (!output) fail(`it has no ${tensors.output} output (outputs: ${describe(session.outputMetadata)})`);
   else if (!output.isTensor || output.type !== 'float32' || output.shape.length !== 2) {
     fail(`output ${describe([output])} must be a float32 tensor with 2 dimensions [batch, dim]`);
   }

@@ -1,8 +1,8 @@
 /** Messages between WorkerClipRunner (parent) and clip-inference.worker.ts. Float32Arrays travel as transferred buffers. */
-import type { ClipSessionInfo } from './clip-session.js';
+import type { ClipSessionInfo, ClipTensorNames } from './clip-session.js';
 
 export type ClipWorkerRequest =
-  | { type: 'load'; modelPath: string; providers: readonly string[] | null }
+  | { type: 'load'; modelPath: string; providers: readonly string[] | null; tensors?: ClipTensorNames }
   | { type: 'run'; id: number; batch: Float32Array; images: number }
   | { type: 'release' };
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { workerSpawnSpec } from '../project/spawn-worker.js';
-import type { ClipRunner, ClipSessionInfo } from './clip-session.js';
+import type { ClipRunner, ClipSessionInfo, ClipTensorNames } from './clip-session.js';
 import type { ClipWorkerReply, ClipWorkerRequest } from './clip-worker-protocol.js';
 
 const WORKER_NAME = 'clip-inference.worker';
@@ -48,7 +48,7 @@ export class WorkerClipRunner implements ClipRunner {
   }
 
   /** Starts the worker and loads the model there; rejects with the load error (naming the file). */
-  static async load(workerUrl: URL, modelPath: string, providers?: readonly string[]): Promise<WorkerClipRunner> {
+  static async load(workerUrl: URL, modelPath: string, providers?: readonly string[], tensors?: ClipTensorNames): Promise<WorkerClipRunner> {
     const spec = workerSpawnSpec(workerUrl);
     const worker = new Worker(spec.script, { eval: spec.eval, execArgv: spec.execArgv });
     // Only our own listeners are removed afterwards: Worker keeps internal ones that keep its port flowing.
@@ -65,7 +65,7 @@ export class WorkerClipRunner implements ClipRunner {
           else reject(new Error(`Unexpected reply '${reply.type}' from the inference worker while loading`));
         };
         worker.on('error', onError).on('exit', onExit).on('message', onMessage);
-        const request: ClipWorkerRequest = { type: 'load', modelPath, providers: providers ?? null };
+        const request: ClipWorkerRequest = { type: 'load', modelPath, providers: providers ?? null, ...(tensors ? { tensors } : {}) };
         worker.postMessage(request);
       });
       return new WorkerClipRunner(worker, info);

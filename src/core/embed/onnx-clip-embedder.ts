@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import type { EmbedderInfo } from '../../shared/model/dataset.js';
 import { mapWithConcurrency } from '../dataset/concurrency.js';
 import { CLIP_FLOATS_PER_IMAGE, decodeClipRgb, writeNormalisedChw } from '../decode/clip-preprocess.js';
-import { InThreadClipRunner, type ClipRunner } from './clip-session.js';
+import { InThreadClipRunner, type ClipRunner, type ClipTensorNames } from './clip-session.js';
 import { resolveClipWorkerUrl, WorkerClipRunner } from './clip-worker-runner.js';
 import { errorMessage, type EmbedFailure, type EmbedResult, type Embedder, type PreparedBatch } from './embedder.js';
 import type { SkippedProvider } from './providers.js';
@@ -29,6 +29,10 @@ export interface OnnxClipEmbedderOptions {
    * beside this module (a bundle that does not emit it). 'main' blocks the calling thread during each run.
    */
   inferenceThread?: 'worker' | 'main';
+  /** The vision tower's input and output names; default optimum's `pixel_values` -> `image_embeds`. */
+  tensors?: ClipTensorNames;
+  /** The Hugging Face-layout folder the model came from (its text tower and tokenizer live there). */
+  modelDir?: string;
 }
 
 /** Spare batch tensors kept for reuse: the running batch and one or two prefetched ones. */
@@ -54,9 +58,15 @@ export class OnnxClipEmbedder implements Embedder {
 
     const workerUrl = options.inferenceThread === 'main' ? null : resolveClipWorkerUrl();
     const runner = workerUrl
-      ? await WorkerClipRunner.load(workerUrl, modelPath, options.providers)
-      : await InThreadClipRunner.load(modelPath, options.providers);
-    const info: EmbedderInfo = { id: options.id, name: options.name, dim: runner.info.dim, executionProvider: runner.info.provider };
+      ? await WorkerClipRunner.load(workerUrl, modelPath, options.providers, options.tensors)
+      : await InThreadClipRunner.load(modelPath, options.providers, options.tensors);
+    const info: EmbedderInfo = {
+      id: options.id,
+      name: options.name,
+      dim: runner.info.dim,
+      executionProvider: runner.info.provider,
+      ...(options.modelDir ? { modelDir: options.modelDir } : {}),
+    };
     return new OnnxClipEmbedder(info, batchSize, runner, options.decodeConcurrency ?? 8);
   }
 

@@ -34,7 +34,8 @@ async function infoOf(spec: string | undefined, modelCacheDir: string): Promise<
 describe('resolveEmbedder', () => {
   it('defaults to the pixels embedder when CLIP is not cached, and to CLIP when it is', async () => {
     expect((await infoOf(undefined, emptyCache)).id).toBe('pixels-v1');
-    expect(await infoOf(undefined, fullCache)).toEqual({ id: 'clip-vit-b32', name: 'CLIP ViT-B/32', dim: 512, executionProvider: 'cpu' });
+    // A vision tower placed by hand where the model manager keeps ViT-B/32 still loads (no manifest, unverified).
+    expect(await infoOf(undefined, fullCache)).toEqual({ id: 'clip-vit-b32', name: 'CLIP ViT-B/32', dim: 512, executionProvider: 'cpu', modelDir: join(fullCache, 'clip-vit-b32') });
   });
 
   it('accepts pixels by name and by id', async () => {
@@ -42,10 +43,11 @@ describe('resolveEmbedder', () => {
     expect((await infoOf('pixels-v1', fullCache)).id).toBe('pixels-v1');
   });
 
-  it('explains where clip-vit-b32 is expected when it is not cached', async () => {
+  it('says how to download or import a catalogue model that is not installed', async () => {
     await expect(resolveEmbedder('clip-vit-b32', { modelCacheDir: emptyCache })).rejects.toThrow(
-      `CLIP ViT-B/32 is not in the model cache: expected ${clipVitB32Path(emptyCache)}`,
+      `CLIP ViT-B/32 is not installed in the model cache ${emptyCache}. Download it with \`dataset-health models download clip-vit-b32\``,
     );
+    await expect(resolveEmbedder('clip-vit-b16:fp16', { modelCacheDir: emptyCache })).rejects.toThrow('`dataset-health models download clip-vit-b16 --precision fp16`');
   });
 
   it('loads an .onnx path or a folder with onnx/vision_model.onnx, keyed by content', async () => {
@@ -55,13 +57,15 @@ describe('resolveEmbedder', () => {
     const byFolder = await infoOf(join(fullCache, 'clip-vit-b32'), emptyCache);
     expect(byFolder.id).toBe(byFile.id); // same bytes, same key
     expect(byFolder.name).toBe('ONNX model clip-vit-b32');
+    expect(byFolder.modelDir).toBe(join(fullCache, 'clip-vit-b32')); // its text tower and tokenizer would sit there
+    expect(byFile.modelDir).toBeUndefined();
     const otherWeights = await writeTinyClipModel(join(dir, 'models', 'tiny-seed-2.onnx'), { seed: 2 });
     expect((await infoOf(otherWeights, emptyCache)).id).not.toBe(byFile.id);
   });
 
   it('lists what is available for an unknown model', async () => {
     const attempt = resolveEmbedder('clip-vit-l14', { modelCacheDir: emptyCache });
-    await expect(attempt).rejects.toThrow(/^Unknown model 'clip-vit-l14': it is not a known model id and .* does not exist\. Available: 'pixels' \(Basic pixels embedder \(no model\)\), 'clip-vit-b32' \(CLIP ViT-B\/32, not cached; expected at /);
+    await expect(attempt).rejects.toThrow(/^Unknown model 'clip-vit-l14': it is not a known model id and .* does not exist\. Available: 'pixels' \(Basic pixels embedder \(no model\)\), 'clip-vit-b32' \(CLIP ViT-B\/32, not installed\), 'clip-vit-b16' \(CLIP ViT-B\/16, not installed\) /);
     await expect(resolveEmbedder(emptyCache, { modelCacheDir: emptyCache })).rejects.toThrow(`the folder ${emptyCache} has no onnx/vision_model.onnx`);
     const text = join(dir, 'model.txt');
     await writeFile(text, 'x');

@@ -18,6 +18,7 @@ import { makeThumbnail } from './decode/thumbnail.js';
 import { pathsList } from './export/paths-list.js';
 import { pointsCsv } from './export/points-csv.js';
 import { JobRegistry } from './jobs/job-registry.js';
+import { createModelHandlers } from './models/model-handlers.js';
 import { getProjector, projectionMethods } from './project/methods.js';
 import { defaultDataDir, datasetIdForRoot } from './store/paths.js';
 import { ProjectStore } from './store/project-store.js';
@@ -34,6 +35,8 @@ export interface EngineOptions {
   /** ONNX execution providers in order of preference; default webgpu, then cpu. */
   providers?: readonly string[] | undefined;
   version?: string | undefined;
+  /** Where models are downloaded from; default `HF_ENDPOINT`, else https://huggingface.co. */
+  hfEndpoint?: string | undefined;
   /** An Electron-ABI build of better-sqlite3 (see ARCHITECTURE.md); plain Node uses the installed one. */
   sqliteNativeBinding?: string | undefined;
 }
@@ -204,6 +207,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
       }
       return { content, fileName, writtenTo };
     },
+
+    ...createModelHandlers({ modelCacheDir, jobs, endpoint: options.hfEndpoint }),
   };
 
   return {

@@ -16,6 +16,7 @@ import type { DatasetSummary, ImageRecord, InputProblem, JobStatus, PointColumns
 import { pointsCsv } from '../../src/core/export/points-csv.js';
 import { pathsList } from '../../src/core/export/paths-list.js';
 import { mulberry32 } from '../../src/core/project/prng.js';
+import { createHarnessModels } from './harness-models.js';
 import { harnessReport, harnessScores } from './harness-scores.js';
 
 export interface HarnessOptions {
@@ -316,6 +317,7 @@ export async function createHarnessEngine(options: HarnessOptions): Promise<Engi
           : pathsList(Array.from(indices, (i) => path.join(root, paths[i]!)));
       return { content, fileName: format === 'csv' ? 'selection.csv' : 'selection.txt', writtenTo: null };
     },
+    ...createHarnessModels({ setJob, timers, nextJobId: () => `job-${nextJob++}` }),
   };
 
   return {

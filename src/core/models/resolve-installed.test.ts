@@ -1,17 +1,17 @@
 /** resolveEmbedder with the model manager: catalogue models installed through the downloader, and imported ones. */
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOddModel } from '../../../test/fixtures/models/odd-models.js';
-import { writeTinyClipModel } from '../../../test/fixtures/models/tiny-clip.js';
 import type { EmbedderInfo } from '../../shared/model/dataset.js';
 import { resolveEmbedder } from '../embed/resolve-embedder.js';
 import { loadCatalog, type Catalog } from './catalog.js';
 import { importModel } from './import-model.js';
 import { installCatalogModel } from './install-model.js';
 import { startFakeHub, type FakeHub } from './test-helpers/fake-hub.js';
-import { writeModelFolder, writeTinyTextTower } from './test-helpers/model-folders.js';
+import { writeModelFolder } from './test-helpers/model-folders.js';
+import { serveCatalogModel } from './test-helpers/serve-catalog-model.js';
 import { modelCatalogFile } from '../resources.js';
 
 let dir: string;
@@ -26,17 +26,7 @@ beforeAll(async () => {
   // The real catalogue's ViT-B/32 entry, served by the stand-in hub with tiny towers of the same signature.
   catalog = await loadCatalog(modelCatalogFile());
   const entry = catalog.models.find((m) => m.id === 'clip-vit-b32')!;
-  const towers: Record<string, () => Promise<string>> = {
-    'onnx/vision_model.onnx': () => writeTinyClipModel(join(dir, 'src', 'v32.onnx'), { precision: 'fp32', seed: 1 }),
-    'onnx/vision_model_fp16.onnx': () => writeTinyClipModel(join(dir, 'src', 'v16.onnx'), { precision: 'fp16', seed: 1 }),
-    'onnx/text_model.onnx': () => writeTinyTextTower(join(dir, 'src', 't32.onnx')),
-    'onnx/text_model_fp16.onnx': () => writeTinyTextTower(join(dir, 'src', 't16.onnx')),
-  };
-  for (const file of entry.files) {
-    const make = towers[file.path];
-    const content = make ? await readFile(await make()) : Buffer.from(`{"file": "${file.path}"}`);
-    hub.setFile(entry.source.repo, entry.source.revision, file.path, { content, lfs: make !== undefined });
-  }
+  await serveCatalogModel(hub, entry, join(dir, 'src'));
   await installCatalogModel(entry, 'fp32', { cacheDir, endpoint: hub.endpoint });
   await installCatalogModel(entry, 'fp16', { cacheDir, endpoint: hub.endpoint });
 });

@@ -10,6 +10,7 @@ import type {
   LayoutMethod,
   PointColumns,
 } from '../model/dataset.js';
+import type { ModelImportResult, ModelPrecision, ModelsListResult } from '../model/models.js';
 import type { ClassificationReport, DetectionReport } from '../model/reports.js';
 import type { ClusterSummary, ScoreColumn } from '../model/scores.js';
 
@@ -89,6 +90,18 @@ export interface ApiMethods {
     /** Write to this path on the host; needs capabilities.writeFiles. */
     outPath?: string;
   }) => { content: string; fileName: string; writtenTo: string | null };
+  /** The model catalogue with what is installed, plus imported models, and the model analysis uses by default. */
+  'models.list': (p: Record<string, never>) => ModelsListResult;
+  /**
+   * Starts downloading a catalogue model (default precision fp32) into the model cache: a job of kind 'download'
+   * whose 'job.progress' counts bytes; cancel it with job.cancel. A stopped download resumes where it stopped.
+   * Returns the running job when that model is already downloading.
+   */
+  'models.download': (p: { id: string; precision?: ModelPrecision }) => JobStatus;
+  /** Validates and copies a local model folder (Hugging Face layout) or .onnx file into the cache, for offline machines. */
+  'models.import': (p: { path: string }) => ModelImportResult;
+  /** Deletes a downloaded or imported model from the cache. */
+  'models.remove': (p: { id: string }) => { removed: boolean };
 }
 
 export interface ApiEvents {
@@ -129,6 +142,10 @@ export const METHOD_NAMES = [
   'job.cancel',
   'job.list',
   'export.selection',
+  'models.list',
+  'models.download',
+  'models.import',
+  'models.remove',
 ] as const satisfies readonly MethodName[];
 
 export function isMethodName(name: string): name is MethodName {

@@ -131,7 +131,8 @@ export interface PointColumns {
   usable: Uint8Array;
 }
 
-export type JobKind = 'scan' | 'embed' | 'project' | 'analyze';
+/** 'download': a model download (its `datasetId` is MODEL_JOBS_SCOPE; progress in bytes). */
+export type JobKind = 'scan' | 'embed' | 'project' | 'analyze' | 'download';
 export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
 
 export interface JobStatus {

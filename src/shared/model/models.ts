@@ -3,6 +3,9 @@
 export type ModelPrecision = 'fp32' | 'fp16';
 export const MODEL_PRECISIONS: readonly ModelPrecision[] = ['fp32', 'fp16'];
 
+/** The `datasetId` of model download jobs: they belong to no dataset. */
+export const MODEL_JOBS_SCOPE = 'models';
+
 export type ModelFileRole = 'vision' | 'text' | 'tokenizer' | 'preprocessor' | 'config';
 
 export interface ModelListEntry {

@@ -7,6 +7,7 @@ const KIND_TITLES: Record<JobStatus['kind'], string> = {
   embed: 'Embed',
   project: 'Layout',
   analyze: 'Analyze',
+  download: 'Download',
 };
 
 const STATE_TITLES: Record<JobStatus['state'], string> = {

@@ -26,8 +26,9 @@ const HELP = `Usage: dataset-health analyze DIR --out OUTDIR [options]
                        (default: DIR/data.yaml, DIR/annotations/instances*.json, DIR/annotations.json or DIR/Annotations/)
   --metrics FILE       per-image metrics CSV (path + numeric columns, each becomes a score); default DIR/metrics.csv
   --embeddings FILE    precomputed embeddings .npy, float32 [N,D], rows in labels-file order
-  --model ID|PATH      'clip-vit-b32', 'pixels', or an .onnx file / model folder
-                       (default: clip-vit-b32 when cached, else the basic pixels embedder)
+  --model ID|PATH      'clip-vit-b32', 'clip-vit-b16' (add :fp16 or :fp32 to pick a precision), an imported
+                       model's id, 'pixels', or an .onnx file / model folder (see \`dataset-health models\`;
+                       default: the first installed CLIP model, else the basic pixels embedder)
   --method umap|tsne   2-D layout method (default umap)
   --seed N             layout seed (default 42)
   --data-dir DIR       where project stores and models live (default: the user data directory)

@@ -3,6 +3,7 @@
  * driven through the same typed API (in-process transport).
  */
 import { analyzeCommand } from './analyze.js';
+import { modelsCommand } from './models.js';
 import { projectCommand } from './project.js';
 import { serveCommand } from './serve.js';
 import { CliUsageError } from './args.js';
@@ -16,6 +17,8 @@ Commands:
   project IN.npy --out OUT.npy [--method umap|tsne] [--neighbors N] [--perplexity P] [--seed S]
               [--threads T] [--data-dir DIR]
       Lays out a float matrix [N, D] in 2-D; writes float32 [N, 2] (cached under the data dir).
+  models list | download ID [--precision fp16|fp32] | import PATH | remove ID [--data-dir DIR]
+      Manage embedding models: the catalogue (CLIP ViT-B/32, ViT-B/16), downloads, offline imports.
   serve [DIR] [--port N] [--data-dir DIR]
       Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).
       Without DIR it opens the bundled sample dataset.
@@ -30,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
         return await analyzeCommand(rest);
       case 'project':
         return await projectCommand(rest);
+      case 'models':
+        return await modelsCommand(rest);
       case 'serve':
         return await serveCommand(rest);
       case undefined:

@@ -5,7 +5,7 @@ import { ApiError } from '../../shared/api/errors.js';
 import { MODEL_JOBS_SCOPE } from '../../shared/model/models.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 import { modelCatalogFile } from '../resources.js';
-import { catalogPrecisions, loadCatalog, type Catalog } from './catalog.js';
+import { catalogPrecisions, filesForPrecision, loadCatalog, type Catalog } from './catalog.js';
 import { ModelDownloadError } from './download-errors.js';
 import { importModel } from './import-model.js';
 import { installCatalogModel } from './install-model.js';
@@ -50,7 +50,8 @@ export function createModelHandlers(options: ModelHandlerOptions): ModelHandlers
       const running = runningDownload(id);
       if (running) return running;
       const { status } = jobs.start(MODEL_JOBS_SCOPE, 'download', async (ctx) => {
-        ctx.stage(`Downloading ${entry.name} (${precision})`, 0);
+        // The catalogue's sizes until the server tells the real ones.
+        ctx.stage(`Downloading ${entry.name} (${precision})`, filesForPrecision(entry, precision).reduce((sum, f) => sum + f.approxBytes, 0));
         try {
           await installCatalogModel(entry, precision, {
             cacheDir: modelCacheDir,

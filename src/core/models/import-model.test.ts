@@ -101,6 +101,15 @@ describe('importModel', () => {
       expect(await cacheEntries()).toEqual(before);
     });
 
+    it('a staged import left by a crash does not count as a model', async () => {
+      const file = await writeTinyClipModel(join(dir, 'staged.onnx'), { seed: 11 });
+      const { manifest, modelDir } = await importModel(file, cacheDir);
+      const { rename } = await import('node:fs/promises');
+      await rename(modelDir, join(cacheDir, '.import-crashed'));
+      expect(await findInstalledModel(cacheDir, await loadCatalog(modelCatalogFile()), manifest.id)).toBeNull();
+      await rm(join(cacheDir, '.import-crashed'), { recursive: true });
+    });
+
     it('a folder without a vision tower, and a path that does not exist', async () => {
       const empty = join(dir, 'empty-folder');
       await mkdir(empty);

@@ -65,10 +65,11 @@ async function installedImports(cacheDir: string, catalog: Catalog): Promise<Ins
   const names = await readdir(cacheDir).catch(() => [] as string[]);
   const models: InstalledModel[] = [];
   for (const name of names.sort()) {
-    if (catalogueIds.has(name)) continue;
+    // Dot folders are imports being staged (or left by a crash): never models.
+    if (catalogueIds.has(name) || name.startsWith('.')) continue;
     const modelDir = join(cacheDir, name);
     const read = await readManifest(modelDir);
-    if (read.state !== 'ok' || read.manifest.kind !== 'imported' || !read.manifest.towers) continue;
+    if (read.state !== 'ok' || read.manifest.kind !== 'imported' || read.manifest.id !== name || !read.manifest.towers) continue;
     const { manifest } = read;
     const towers = read.manifest.towers;
     const present = await presentFiles(modelDir, manifest);

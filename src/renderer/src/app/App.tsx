@@ -1,3 +1,6 @@
+import { useState } from 'react';
+import { ModelsDialog } from '../features/models/ModelsDialog';
+import { useModels } from '../features/models/use-models';
 import { ImageResourcesProvider } from '../features/thumbnails/image-resources';
 import { OpenFolderForm } from '../features/dataset/OpenFolderForm';
 import { useDatasetSession } from './use-dataset-session';
@@ -25,6 +28,8 @@ function Welcome({ connected }: { connected: boolean }) {
 export function App() {
   const session = useDatasetSession();
   const { summary, info } = session;
+  const models = useModels();
+  const [modelsOpen, setModelsOpen] = useState(false);
   return (
     <div className="app">
       <header className="topbar">
@@ -39,7 +44,11 @@ export function App() {
           {info && <span className="version">v{info.version}</span>}
         </div>
         <OpenFolderForm initialPath={summary?.root ?? info?.initialDataset?.root ?? ''} busy={session.opening} onOpen={session.open} />
+        <button type="button" data-testid="models-open" onClick={() => setModelsOpen(true)}>
+          Models
+        </button>
       </header>
+      {modelsOpen && <ModelsDialog models={models} onClose={() => setModelsOpen(false)} />}
       {session.error && (
         <div className="banner" role="alert" data-testid="error-banner">
           <span>{session.error}</span>
@@ -59,7 +68,7 @@ export function App() {
             xy={session.xy}
             xySource={session.xySource}
             jobs={session.jobs}
-            onAnalyze={session.analyze}
+            onAnalyze={() => session.analyze(models.chosen ?? undefined)}
             onCancel={session.cancel}
           />
         </ImageResourcesProvider>

@@ -25,7 +25,8 @@ export interface DatasetSession {
   /** The last failure to open or load, for the user. */
   error: string | null;
   open(root: string): void;
-  analyze(): void;
+  /** Starts the analysis; `model` overrides the engine's default model (see the Models panel). */
+  analyze(model?: string): void;
   cancel(jobId: string): void;
   dismissError(): void;
 }
@@ -123,9 +124,9 @@ export function useDatasetSession(): DatasetSession {
   );
 
   const startAnalysis = useCallback(
-    async (datasetId: string): Promise<void> => {
+    async (datasetId: string, model?: string): Promise<void> => {
       try {
-        trackJob(await client.call('job.analyze', { datasetId }));
+        trackJob(await client.call('job.analyze', { datasetId, ...(model ? { model } : {}) }));
       } catch (err) {
         setError(errorMessage(err));
       }
@@ -215,8 +216,8 @@ export function useDatasetSession(): DatasetSession {
     opening,
     error,
     open: (root) => void open(root),
-    analyze: () => {
-      if (summary) void startAnalysis(summary.id);
+    analyze: (model) => {
+      if (summary) void startAnalysis(summary.id, model);
     },
     cancel: (jobId) => {
       client.call('job.cancel', { jobId }).then(trackJob, (err: unknown) => setError(errorMessage(err)));

@@ -66,7 +66,7 @@ describe.each(TRANSPORT_NAMES)('models through the engine over %s', (transportNa
     const started = await client.call('models.download', { id: 'clip-vit-b32' });
     expect(started).toMatchObject({ kind: 'download', datasetId: 'models', state: 'running' });
     const final = finalStatus(client, started.jobId, events);
-    await expect.poll(() => events.some((e) => e.done >= 100_000), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => events.some((e) => e.done > 0), { timeout: 10_000 }).toBe(true);
     await client.call('job.cancel', { jobId: started.jobId });
     expect((await final).state).toBe('cancelled');
     expect((await client.call('models.list', {})).models[0]?.installed).toEqual([]);

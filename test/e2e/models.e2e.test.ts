@@ -38,7 +38,7 @@ describe('the Models panel', () => {
     const catalog = await loadCatalog(modelCatalogFile());
     for (const entry of catalog.models) await serveCatalogModel(hub, entry, path.join(work, 'hub'));
     const b16 = catalog.models.find((m) => m.id === 'clip-vit-b16')!;
-    b16VisionKey = `${b16.source.repo}|${b16.source.revision}|onnx/vision_model.onnx`;
+    b16VisionKey = `${b16.source.repo}|${b16.source.revision}|onnx/vision_model_fp16.onnx`;
     const { createEngine } = await import('../../src/core/engine.js');
     engine = await createEngine({ dataDir: path.join(work, 'data'), hfEndpoint: hub.endpoint });
     const { startServer } = await import('../../src/server/index.js');

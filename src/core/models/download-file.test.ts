@@ -67,19 +67,25 @@ describe('downloadFile', () => {
     const result = await downloadFile({ url: urlOf('onnx/big.onnx'), destPath: path, ...fast });
     expect(result.sha256).toBe(sha256(big));
     const cdnRequests = hub.log.filter((r) => r.server === 'cdn');
-    expect(cdnRequests.map((r) => `${r.range} ${r.status}`)).toEqual(['null 200', 'bytes=100000- 206', 'bytes=200000- 206']);
+    expect(cdnRequests).toHaveLength(3);
+    expect(cdnRequests[0]).toMatchObject({ range: null, status: 200 });
+    // The last attempt asked only for the bytes still missing.
+    expect(cdnRequests[2]).toMatchObject({ range: expect.stringMatching(/^bytes=[1-9]\d*-$/), status: 206 });
   });
 
   it('gives up after its retries with a message naming the file, and resumes on a later call', async () => {
     hub.faults.set(key('onnx/big.onnx'), { dropAfterBytes: { bytes: 50_000, times: 2 } });
     const path = dest();
     const attempt = downloadFile({ url: urlOf('onnx/big.onnx'), destPath: path, retries: 1, ...fast });
-    await expect(attempt).rejects.toThrow(/onnx\/big\.onnx: the connection dropped at 100000 of 300000 bytes .*\(gave up after 2 attempts\)/);
-    expect((await stat(`${path}.part`)).size).toBe(100_000);
+    const error = await attempt.catch((e: unknown) => e as Error);
+    // Chunks still unread when the stream errors may be lost, so the exact count varies; the part holds what arrived.
+    const kept = Number(/onnx\/big\.onnx: the connection dropped at (\d+) of 300000 bytes .*\(gave up after 2 attempts\)$/.exec(error.message)?.[1]);
+    expect(kept).toBeGreaterThan(0);
+    expect((await stat(`${path}.part`)).size).toBe(kept);
     await expect(stat(path)).rejects.toThrow(); // nothing under the final name
     await downloadFile({ url: urlOf('onnx/big.onnx'), destPath: path, ...fast });
     expect(await readFile(path)).toEqual(big);
-    expect(hub.log.filter((r) => r.server === 'cdn').at(-1)?.range).toBe('bytes=100000-');
+    expect(hub.log.filter((r) => r.server === 'cdn').at(-1)?.range).toBe(`bytes=${kept}-`);
   });
 
   it('starts over when the server ignores Range, and finishes a complete part on 416', async () => {

@@ -2,7 +2,7 @@
  * Test helper: a local stand-in for huggingface.co and its CDN (two node:http servers), serving files in the same
  * URL layout, `/{repo}/resolve/{revision}/{path}`, with the same headers: large ("LFS") files answer with a 302 to
  * the CDN carrying X-Linked-Etag (sha256) and X-Linked-Size; small files answer 200 with a git-blob sha1 ETag.
- * Both honour Range. Faults can be injected per path: a socket destroyed mid-file, a wrong X-Linked-Etag, Range
+ * Both honour Range. Faults can be injected per path: a connection closed mid-file, a wrong X-Linked-Etag, Range
  * ignored, server errors.
  */
 import { createHash } from 'node:crypto';
@@ -16,7 +16,7 @@ export interface HubFile {
 }
 
 export interface HubFaults {
-  /** Destroy the socket after this many body bytes, for the next `times` requests of the file. */
+  /** Close the connection after this many body bytes, for the next `times` requests of the file. */
   dropAfterBytes?: { bytes: number; times: number };
   /** Announce this sha256 instead of the real one. */
   wrongSha256?: string;
@@ -68,7 +68,9 @@ export async function startFakeHub(): Promise<FakeHub> {
     const drop = fault.dropAfterBytes;
     if (drop && drop.times > 0) {
       drop.times--;
-      res.write(body.subarray(0, drop.bytes), () => res.socket?.destroy());
+      // The connection closes mid-body once these bytes are flushed. The client's body stream then errors, and
+      // may discard chunks it had not read yet, as with a real dropped connection.
+      res.write(body.subarray(0, drop.bytes), () => res.socket?.destroySoon());
       return;
     }
     res.end(body);

@@ -77,7 +77,7 @@ describe('downloadFile', () => {
     hub.faults.set(key('onnx/big.onnx'), { dropAfterBytes: { bytes: 50_000, times: 2 } });
     const path = dest();
     const attempt = downloadFile({ url: urlOf('onnx/big.onnx'), destPath: path, retries: 1, ...fast });
-    const error = (await attempt.then(() => new Error("expected a failure"), (e: unknown) => e)) as Error;
+    const error = (await attempt.then(() => new Error('expected a failure'), (e: unknown) => e)) as Error;
     // Chunks still unread when the stream errors may be lost, so the exact count varies; the part holds what arrived.
     const kept = Number(/onnx\/big\.onnx: the connection dropped at (\d+) of 300000 bytes .*\(gave up after 2 attempts\)$/.exec(error.message)?.[1]);
     expect(kept).toBeGreaterThan(0);

@@ -48,6 +48,7 @@ describe('downloadFile', () => {
     expect(await readFile(path)).toEqual(big);
     expect(progress.at(-1)).toBe(big.byteLength);
     expect(hub.log.map((r) => `${r.server} ${r.status}`)).toEqual(['hub 302', 'cdn 200']);
+    expect(hub.log[1]?.acceptEncoding).toBe('identity'); // offsets and sizes count the file's own bytes
     expect(await readdir(join(path, '..'))).toEqual(['file.bin']); // no .part left
   });
 

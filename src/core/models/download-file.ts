@@ -154,7 +154,9 @@ async function openFollowingRedirects(options: DownloadFileOptions, partBytes: n
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     let response: Response;
     try {
-      response = await doFetch(current, { redirect: 'manual', headers: partBytes > 0 ? { Range: `bytes=${partBytes}-` } : {}, ...(options.signal ? { signal: options.signal } : {}) });
+      // identity: byte offsets (Range) and Content-Length must count the file's own bytes, not a compressed stream's.
+      const headers: Record<string, string> = { 'Accept-Encoding': 'identity', ...(partBytes > 0 ? { Range: `bytes=${partBytes}-` } : {}) };
+      response = await doFetch(current, { redirect: 'manual', headers, ...(options.signal ? { signal: options.signal } : {}) });
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason ?? error;
       const code = networkErrorCode(error);
@@ -181,7 +183,8 @@ async function openFollowingRedirects(options: DownloadFileOptions, partBytes: n
       if (etag !== null && HEX64.test(etag)) expected.sha256 ??= etag;
       else if (etag !== null && HEX40.test(etag)) expected.gitSha1 ??= etag;
     }
-    if (response.status === 200) {
+    const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+    if (response.status === 200 && !encoded) {
       const length = Number(response.headers.get('content-length') ?? NaN);
       if (Number.isSafeInteger(length)) expected.bytes ??= length;
     }
@@ -231,6 +234,7 @@ function normaliseEtag(value: string | null): string | null {
 }
 
 function contentLengthTotal(response: Response, offset: number): number | null {
+  if ((response.headers.get('content-encoding') ?? 'identity') !== 'identity') return null;
   const length = Number(response.headers.get('content-length') ?? NaN);
   return Number.isSafeInteger(length) ? offset + length : null;
 }

@@ -31,8 +31,8 @@ export interface HubFaults {
 export interface FakeHub {
   /** Base URL to pass as the endpoint, e.g. http://127.0.0.1:1234 */
   endpoint: string;
-  /** Every request: which server, path and Range header. */
-  log: { server: 'hub' | 'cdn'; path: string; range: string | null; status: number }[];
+  /** Every request: which server, path, Range header and status (Accept-Encoding of the requests that got a body). */
+  log: { server: 'hub' | 'cdn'; path: string; range: string | null; status: number; acceptEncoding?: string }[];
   setFile(repo: string, revision: string, path: string, file: HubFile): void;
   faults: Map<string, HubFaults>;
   close(): Promise<void>;
@@ -63,7 +63,7 @@ export async function startFakeHub(): Promise<FakeHub> {
       headers['Content-Range'] = `bytes ${start}-${content.byteLength - 1}/${content.byteLength}`;
     }
     const body = content.subarray(start);
-    log.push({ server, path: req.url ?? '', range: req.headers.range ?? null, status });
+    log.push({ server, path: req.url ?? '', range: req.headers.range ?? null, status, acceptEncoding: req.headers['accept-encoding'] ?? '' });
     res.writeHead(status, { ...headers, 'Content-Length': String(body.byteLength), 'Accept-Ranges': 'bytes' });
     const drop = fault.dropAfterBytes;
     if (drop && drop.times > 0) {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ModelDownloadError } from './download-errors.js';
 import { downloadFile, type WriteChunk } from './download-file.js';
@@ -91,16 +91,14 @@ describe('downloadFile', () => {
 
   it('starts over when the server ignores Range, and finishes a complete part on 416', async () => {
     const path = dest();
-    await writeFile(`${path}.part`, big.subarray(0, 1000)).catch(async () => {
-      await import('node:fs/promises').then((fs) => fs.mkdir(join(path, '..'), { recursive: true }));
-      await writeFile(`${path}.part`, big.subarray(0, 1000));
-    });
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(`${path}.part`, big.subarray(0, 1000));
     hub.faults.set(key('onnx/big.onnx'), { ignoreRange: true });
     await downloadFile({ url: urlOf('onnx/big.onnx'), destPath: path });
     expect(await readFile(path)).toEqual(big);
 
     const complete = dest();
-    await import('node:fs/promises').then((fs) => fs.mkdir(join(complete, '..'), { recursive: true }));
+    await mkdir(dirname(complete), { recursive: true });
     await writeFile(`${complete}.part`, big);
     hub.faults.clear();
     hub.log.length = 0;

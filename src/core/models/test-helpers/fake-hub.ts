@@ -38,6 +38,8 @@ export interface FakeHub {
   close(): Promise<void>;
 }
 
+const DROP_DELAY_MS = 100;
+
 const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const gitSha1Of = (bytes: Uint8Array): string => createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
 
@@ -68,9 +70,10 @@ export async function startFakeHub(): Promise<FakeHub> {
     const drop = fault.dropAfterBytes;
     if (drop && drop.times > 0) {
       drop.times--;
-      // The connection closes mid-body once these bytes are flushed. The client's body stream then errors, and
-      // may discard chunks it had not read yet, as with a real dropped connection.
-      res.write(body.subarray(0, drop.bytes), () => res.socket?.destroySoon());
+      // The connection is destroyed mid-body a moment after these bytes are flushed. The pause lets the client
+      // read them first: a body stream that errors discards the chunks still queued in it, which would make how
+      // many bytes survive a drop a matter of timing.
+      res.write(body.subarray(0, drop.bytes), () => setTimeout(() => res.socket?.destroy(), DROP_DELAY_MS));
       return;
     }
     res.end(body);

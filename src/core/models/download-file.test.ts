@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ModelDownloadError } from './download-errors.js';
-import { downloadFile, type WriteChunk } from './download-file.js';
+import { downloadFile, hashFile, type WriteChunk } from './download-file.js';
 import { startFakeHub, type FakeHub } from './test-helpers/fake-hub.js';
 
 const REPO = 'owner/model';
@@ -34,6 +34,14 @@ afterEach(() => {
 afterAll(async () => {
   await hub.close();
   await rm(dir, { recursive: true, force: true });
+});
+
+describe('hashFile', () => {
+  it('gives the sha256 and the id git gives the blob (git hash-object)', async () => {
+    const file = join(dir, 'hello.txt');
+    await writeFile(file, 'hello\n');
+    expect(await hashFile(file)).toEqual({ sha256: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03', gitSha1: 'ce013625030ba8dba906f756967f9e9ca394464a' });
+  });
 });
 
 describe('downloadFile', () => {

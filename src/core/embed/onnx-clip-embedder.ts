@@ -18,7 +18,7 @@ export interface OnnxClipEmbedderOptions {
   /** Store key, e.g. 'clip-vit-b32' or 'onnx:<content hash>'. */
   id: string;
   name: string;
-  /** Execution providers in order of preference; default webgpu then cpu (callers pass `resolveProviderPlan`'s). */
+  /** Execution providers in order of preference; default this machine's automatic order (`resolveProviderPlan`). */
   providers?: readonly string[];
   /** Default 32; a function picks it for the execution provider the model loaded on. */
   batchSize?: number | ((provider: string) => number);

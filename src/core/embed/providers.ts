@@ -11,10 +11,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { detectCuda, SETUP_CUDA_HINT, systemCudaProbe } from './cuda-detect.js';
-import { parseProviderRequest, planProviders, validProviderNames, type ProviderCapabilities, type ProviderPlan } from './provider-plan.js';
+import { parseProviderRequest, planProviders, validProviderNames, type CudaStatus, type ProviderCapabilities, type ProviderPlan } from './provider-plan.js';
 
-/** The order tried when a caller passes none (no detection: the worker thread gets its list from the plan). */
-export const DEFAULT_EXECUTION_PROVIDERS: readonly string[] = ['webgpu', 'cpu'];
 
 /**
  * Images per batch when the user sets none. WebGPU: the ViT-B/32 fp16 model runs 1,429 images/s at batch 64 and
@@ -69,9 +67,15 @@ let detected: ProviderCapabilities | null = null;
 export function detectProviderCapabilities(): ProviderCapabilities {
   if (detected) return detected;
   const compiled = ort.listSupportedBackends().map((backend) => backend.name);
-  const cuda = compiled.includes('cuda')
-    ? detectCuda(systemCudaProbe(onnxruntimeBindingDir()))
-    : { usable: false, reason: `not in this onnxruntime-node build for ${process.platform}/${process.arch}` };
+  let cuda: CudaStatus;
+  try {
+    cuda = compiled.includes('cuda')
+      ? detectCuda(systemCudaProbe(onnxruntimeBindingDir()))
+      : { usable: false, reason: `not in this onnxruntime-node build for ${process.platform}/${process.arch}` };
+  } catch (error) {
+    // Detection is a courtesy: when it cannot run (a packaging without onnxruntime-node's folder), CUDA is left out.
+    cuda = { usable: false, reason: `could not check for CUDA: ${error instanceof Error ? error.message : String(error)}` };
+  }
   detected = { platform: process.platform, arch: process.arch, compiled, cuda };
   return detected;
 }
@@ -114,7 +118,7 @@ export class ModelLoadError extends Error {
 const MODEL_LOAD_FAILURE = /^Load model from .* failed:\s*(.*)$/s;
 
 export interface CreateSessionOptions {
-  /** Tried in order; default DEFAULT_EXECUTION_PROVIDERS. */
+  /** Tried in order; default this machine's automatic order (`resolveProviderPlan(undefined)`). */
   providers?: readonly string[];
   /**
    * Checks the loaded model (inputs, outputs). Its error is about the model, not the provider: it is rethrown at
@@ -141,7 +145,7 @@ const firstLine = (error: unknown): string => {
  * kind, and otherwise an error listing every provider's failure when none works; all name the model file.
  */
 export async function createSessionWithFallback(modelPath: string, options: CreateSessionOptions = {}): Promise<ProviderSession> {
-  const providers = options.providers ?? DEFAULT_EXECUTION_PROVIDERS;
+  const providers = options.providers ?? resolveProviderPlan(undefined).providers;
   if (providers.length === 0) throw new Error('No execution providers to try');
   const skipped: SkippedProvider[] = [];
   for (const provider of providers) {

@@ -19,9 +19,10 @@ import { parseProviderRequest, planProviders, validProviderNames, type CudaStatu
  * 1,480 at 256 on an H100 (fp32: 876 at 64, 597 at 16; ../shared/bench/README.md), so 64 gets 97% of the peak
  * with a quarter of the tensor memory. CUDA: PyTorch fp16 on the same GPU goes from 7,920 images/s at batch 64 to
  * 25,410 at 256, so small batches leave it idle; 128 keeps it far above what decoding delivers (about 1,400
- * images/s) while three batches in flight stay near 230 MB. CPU: see the bench in scripts/onnx/bench-batch-sizes.ts
- * (throughput flat from batch 8 up, so 32 keeps per-batch overhead negligible without a long cancel latency).
- * DirectML takes WebGPU's figure and CoreML the CPU's: neither was measured.
+ * images/s) while three batches in flight stay near 230 MB. CPU (scripts/onnx/bench-batch-sizes.ts, ViT-B/32
+ * fp32, 2 shared cores): 188 CPU-ms per image at batch 1, 141 at 8, 126 at 32, 121 at 64; 32 is within 5% of 64
+ * and halves the wait for a cancel (a batch runs to its end). DirectML takes WebGPU's figure and CoreML the CPU's:
+ * neither was measured.
  */
 const DEFAULT_BATCH_SIZE: Readonly<Record<string, number>> = { cuda: 128, tensorrt: 128, webgpu: 64, dml: 64, coreml: 32, cpu: 32 };
 const FALLBACK_BATCH_SIZE = 32;

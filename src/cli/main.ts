@@ -12,12 +12,12 @@ const USAGE = `Usage: dataset-health <command> [options]
 
 Commands:
   analyze DIR --out OUTDIR [--labels FILE] [--predictions FILE] [--embeddings FILE.npy]
-              [--model ID|PATH] [--method umap|tsne] [--seed N] [--data-dir DIR]
+              [--model ID|PATH] [--provider auto|NAME|LIST] [--method umap|tsne] [--seed N] [--data-dir DIR]
       Scan, embed, lay out and score DIR; writes OUTDIR/points.csv and OUTDIR/summary.json.
   project IN.npy --out OUT.npy [--method umap|tsne] [--neighbors N] [--perplexity P] [--seed S]
               [--threads T] [--data-dir DIR]
       Lays out a float matrix [N, D] in 2-D; writes float32 [N, 2] (cached under the data dir).
-  serve [DIR] [--port N] [--data-dir DIR]
+  serve [DIR] [--port N] [--data-dir DIR] [--provider auto|NAME|LIST]
       Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).
       Without DIR it opens the bundled sample dataset.
   tokenize [--vocab FILE] TEXT...

@@ -5,7 +5,7 @@ import { createClient, type ApiClient } from '../shared/api/client.js';
 import { createInProcessTransport } from '../shared/api/in-process-transport.js';
 import { createEngine } from '../core/engine.js';
 import { clustersCsv } from '../core/export/clusters-csv.js';
-import { CliUsageError, parseIntOption, parseMethodOption, withUsageErrors } from './args.js';
+import { CliUsageError, parseIntOption, parseMethodOption, parseProviderOption, PROVIDER_OPTION_HELP, withUsageErrors } from './args.js';
 import { progressPrinter, waitForJob } from './wait-for-job.js';
 
 /** Image paths by index, from the API's own path list export. */
@@ -29,6 +29,7 @@ const HELP = `Usage: dataset-health analyze DIR --out OUTDIR [options]
   --model ID|PATH      'clip-vit-b32', 'clip-vit-b16' (add :fp16 or :fp32 to pick a precision), an imported
                        model's id, 'pixels', or an .onnx file / model folder (see \`dataset-health models\`;
                        default: the first installed CLIP model, else the basic pixels embedder)
+  ${PROVIDER_OPTION_HELP}
   --method umap|tsne   2-D layout method (default umap)
   --seed N             layout seed (default 42)
   --data-dir DIR       where project stores and models live (default: the user data directory)
@@ -47,6 +48,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
         metrics: { type: 'string' },
         embeddings: { type: 'string' },
         model: { type: 'string' },
+        provider: { type: 'string' },
         method: { type: 'string' },
         seed: { type: 'string' },
         'data-dir': { type: 'string' },
@@ -63,6 +65,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   if (!values.out) throw new CliUsageError('analyze needs --out OUTDIR');
   const method = parseMethodOption(values.method);
   const seed = parseIntOption('seed', values.seed);
+  const provider = parseProviderOption(values.provider);
   const outDir = resolve(values.out);
 
   const t0 = performance.now();
@@ -90,6 +93,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       datasetId: opened.id,
       method,
       ...(values.model ? { model: values.model } : {}),
+      ...(provider ? { provider } : {}),
       ...(values.embeddings ? { embeddingsPath: resolve(values.embeddings) } : {}),
       ...(seed !== undefined ? { seed } : {}),
     });
@@ -126,6 +130,9 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       annotations: summary.detection ?? null,
       embedder: summary.embedder,
       executionProvider: summary.embedder?.executionProvider ?? null,
+      // What was asked for, and every provider passed over for the one used (not installed, failed to start).
+      providerRequested: provider ?? 'auto',
+      providersSkipped: summary.embedder?.skippedProviders ?? [],
       embedded: summary.embeddedCount,
       layout: summary.layout,
       predictions: summary.predictions,

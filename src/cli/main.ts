@@ -6,22 +6,25 @@ import { analyzeCommand } from './analyze.js';
 import { modelsCommand } from './models.js';
 import { projectCommand } from './project.js';
 import { serveCommand } from './serve.js';
+import { tokenizeCommand } from './tokenize.js';
 import { CliUsageError } from './args.js';
 
 const USAGE = `Usage: dataset-health <command> [options]
 
 Commands:
   analyze DIR --out OUTDIR [--labels FILE] [--predictions FILE] [--embeddings FILE.npy]
-              [--model ID|PATH] [--method umap|tsne] [--seed N] [--data-dir DIR]
+              [--model ID|PATH] [--provider auto|NAME|LIST] [--method umap|tsne] [--seed N] [--data-dir DIR]
       Scan, embed, lay out and score DIR; writes OUTDIR/points.csv and OUTDIR/summary.json.
   project IN.npy --out OUT.npy [--method umap|tsne] [--neighbors N] [--perplexity P] [--seed S]
               [--threads T] [--data-dir DIR]
       Lays out a float matrix [N, D] in 2-D; writes float32 [N, 2] (cached under the data dir).
   models list | download ID [--precision fp16|fp32] | import PATH | remove ID [--data-dir DIR]
       Manage embedding models: the catalogue (CLIP ViT-B/32, ViT-B/16), downloads, offline imports.
-  serve [DIR] [--port N] [--data-dir DIR]
+  serve [DIR] [--port N] [--data-dir DIR] [--provider auto|NAME|LIST]
       Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).
       Without DIR it opens the bundled sample dataset.
+  tokenize [--vocab FILE] TEXT...
+      Prints the CLIP token ids of each TEXT as a JSON array, one line per text.
 
 Run 'dataset-health <command> --help' for a command's options.`;
 
@@ -37,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
         return await modelsCommand(rest);
       case 'serve':
         return await serveCommand(rest);
+      case 'tokenize':
+        return await tokenizeCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -24,3 +24,8 @@ export function rendererDir(): string {
 export function modelCatalogFile(): string {
   return join(appRoot(), 'resources/models/catalog.json');
 }
+
+/** OpenAI's CLIP byte-pair-encoding merges (MIT), shared by every OpenAI CLIP model's text tower. */
+export function clipBpeVocabularyPath(): string {
+  return join(appRoot(), 'resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz');
+}

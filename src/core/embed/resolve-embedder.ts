@@ -20,6 +20,7 @@ import { modelCatalogFile } from '../resources.js';
 import type { Embedder } from './embedder.js';
 import { OnnxClipEmbedder } from './onnx-clip-embedder.js';
 import { PIXELS_EMBEDDER_INFO, PixelsEmbedder } from './pixels-embedder.js';
+import { defaultBatchSize } from './providers.js';
 
 export const CLIP_VIT_B32_ID = 'clip-vit-b32';
 export const PIXELS_SPEC = 'pixels';
@@ -28,9 +29,10 @@ export const VISION_MODEL_RELATIVE_PATH = join('onnx', 'vision_model.onnx');
 
 export interface ResolveEmbedderOptions {
   modelCacheDir: string;
-  /** Execution providers for ONNX models, in order of preference; default webgpu then cpu. */
+  /** Execution providers for ONNX models, in order of preference (`resolveProviderPlan(...).providers`). */
   providers?: readonly string[];
-  batchSize?: number;
+  /** Images per batch, or a rule per execution provider; default `defaultBatchSize(provider)`. */
+  batchSize?: number | ((provider: string) => number);
   /** Default: the bundled catalogue. */
   catalog?: Catalog;
 }
@@ -74,13 +76,13 @@ function splitPrecision(spec: string): { id: string; precision: ModelPrecision |
 export async function resolveEmbedder(spec: string | undefined, options: ResolveEmbedderOptions): Promise<Embedder> {
   const onnxOptions = {
     ...(options.providers ? { providers: options.providers } : {}),
-    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    batchSize: options.batchSize ?? defaultBatchSize,
   };
   const catalog = options.catalog ?? (await loadCatalog(modelCatalogFile()));
   const legacyClip = clipVitB32Path(options.modelCacheDir);
   const loadLegacyClip = (): Promise<Embedder> =>
     OnnxClipEmbedder.load(legacyClip, { ...onnxOptions, id: CLIP_VIT_B32_ID, name: 'CLIP ViT-B/32', modelDir: modelDirFor(options.modelCacheDir, CLIP_VIT_B32_ID) });
-  const pixels = (): Embedder => new PixelsEmbedder(options.batchSize);
+  const pixels = (): Embedder => new PixelsEmbedder(typeof options.batchSize === 'number' ? options.batchSize : undefined);
 
   const loadInstalled = (model: InstalledModel, asked: ModelPrecision | null): Promise<Embedder> => {
     const entry = catalog.models.find((m) => m.id === model.id);

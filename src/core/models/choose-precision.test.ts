@@ -7,6 +7,7 @@ describe('choosePrecision', () => {
     expect(choosePrecision(['fp32', 'fp16'], ['cuda'])).toBe('fp16');
     expect(choosePrecision(['fp32', 'fp16'], ['cpu'])).toBe('fp32');
     expect(choosePrecision(['fp32'], ['webgpu'])).toBe('fp32');
+    expect(choosePrecision(['fp32', 'fp16'])).toBe('fp32');
   });
 
   it('falls back to whatever is installed, and to nothing', () => {

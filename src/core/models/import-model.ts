@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ModelFileRole, ModelPrecision } from '../../shared/model/models.js';
+import { TOKENIZER_FILE_NAMES } from '../text/bpe-files.js';
 import { isDiskFull } from './download-errors.js';
 import { hashFile } from './download-file.js';
 import { inspectTextTower, inspectVisionTower, type TextTowerFacts } from './inspect-onnx.js';
@@ -28,7 +29,8 @@ const VISION_CANDIDATES: readonly [string, ModelPrecision][] = [
   ['vision_model.onnx', 'fp32'],
   ['vision_model_fp16.onnx', 'fp16'],
 ];
-const TOKENIZER_FILES = ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
+/** Copied when present; any one of TOKENIZER_FILE_NAMES is enough for the text tower's tokenizer. */
+const TOKENIZER_FILES = [...TOKENIZER_FILE_NAMES, 'vocab.json', 'tokenizer_config.json', 'special_tokens_map.json'];
 const SIDE_FILES: readonly [string, ModelFileRole][] = [
   ['preprocessor_config.json', 'preprocessor'],
   ['config.json', 'config'],
@@ -73,11 +75,11 @@ export async function importModel(sourcePath: string, cacheDir: string): Promise
 
     const tokenizerFiles: string[] = [];
     for (const file of TOKENIZER_FILES) if (await isFile(join(sourcePath, file))) tokenizerFiles.push(file);
-    const hasTokenizer = tokenizerFiles.includes('tokenizer.json') || (tokenizerFiles.includes('vocab.json') && tokenizerFiles.includes('merges.txt'));
+    const hasTokenizer = TOKENIZER_FILE_NAMES.some((name) => tokenizerFiles.includes(name));
     const textPath = visionPath.replace('vision_model', 'text_model');
     const hasText = await isFile(join(sourcePath, textPath));
     if (!hasTokenizer) {
-      warnings.push(`${sourcePath} has no tokenizer (tokenizer.json, or vocab.json with merges.txt): imported the vision tower only; text search and zero-shot labels are unavailable for this model.`);
+      warnings.push(`${sourcePath} has no tokenizer (${TOKENIZER_FILE_NAMES.join(', ')}): imported the vision tower only; text search and zero-shot labels are unavailable for this model.`);
     } else if (!hasText) {
       warnings.push(`${sourcePath} has no text tower (${textPath}): text search and zero-shot labels are unavailable for this model.`);
     } else {

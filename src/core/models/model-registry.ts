@@ -5,6 +5,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelListEntry, ModelPrecision, ModelsListResult } from '../../shared/model/models.js';
+import { TOKENIZER_FILE_NAMES } from '../text/bpe-files.js';
 import { catalogPrecisions, filesForPrecision, type Catalog, type CatalogEntry, type TensorSpec } from './catalog.js';
 import { modelDirFor } from './install-model.js';
 import { presentFiles, readManifest, type ModelManifest } from './manifest.js';
@@ -24,10 +25,8 @@ export interface InstalledModel {
   manifest: ModelManifest;
 }
 
-const TOKENIZER_SETS = [['tokenizer.json'], ['vocab.json', 'merges.txt']];
-
 function hasTokenizer(paths: Set<string>): boolean {
-  return TOKENIZER_SETS.some((set) => set.every((name) => paths.has(name)));
+  return TOKENIZER_FILE_NAMES.some((name) => paths.has(name));
 }
 
 async function installedCatalogModel(cacheDir: string, entry: CatalogEntry): Promise<{ model: InstalledModel | null; notes: string[] }> {

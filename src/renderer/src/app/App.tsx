@@ -69,6 +69,7 @@ export function App() {
             xySource={session.xySource}
             jobs={session.jobs}
             onAnalyze={() => session.analyze(models.chosen ?? undefined)}
+            provider={{ choices: info?.capabilities.executionProviders ?? [], value: session.provider, onChange: session.setProvider }}
             onCancel={session.cancel}
           />
         </ImageResourcesProvider>

@@ -27,6 +27,9 @@ export interface DatasetSession {
   open(root: string): void;
   /** Starts the analysis; `model` overrides the engine's default model (see the Models panel). */
   analyze(model?: string): void;
+  /** The execution provider analyses run on: 'auto' or one the engine offers (`info.capabilities.executionProviders`). */
+  provider: string;
+  setProvider(provider: string): void;
   cancel(jobId: string): void;
   dismissError(): void;
 }
@@ -57,6 +60,10 @@ export function useDatasetSession(): DatasetSession {
   const [jobs, setJobs] = useState<JobsById>(new Map());
   const [opening, setOpening] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [provider, setProvider] = useState('auto');
+  // Read at start time, so the analysis started on open uses the current choice without re-creating `open`.
+  const providerRef = useRef(provider);
+  providerRef.current = provider;
 
   // Async results for a dataset that is no longer open are dropped by comparing with this.
   const datasetIdRef = useRef<string | null>(null);
@@ -126,7 +133,8 @@ export function useDatasetSession(): DatasetSession {
   const startAnalysis = useCallback(
     async (datasetId: string, model?: string): Promise<void> => {
       try {
-        trackJob(await client.call('job.analyze', { datasetId, ...(model ? { model } : {}) }));
+        const chosen = providerRef.current;
+        trackJob(await client.call('job.analyze', { datasetId, ...(model ? { model } : {}), ...(chosen === 'auto' ? {} : { provider: chosen }) }));
       } catch (err) {
         setError(errorMessage(err));
       }
@@ -223,5 +231,7 @@ export function useDatasetSession(): DatasetSession {
       client.call('job.cancel', { jobId }).then(trackJob, (err: unknown) => setError(errorMessage(err)));
     },
     dismissError: () => setError(null),
+    provider,
+    setProvider,
   };
 }

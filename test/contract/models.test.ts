@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../src/shared/api/client.js';
 import type { EngineHost } from '../../src/shared/api/engine.js';
 import type { JobStatus } from '../../src/shared/model/dataset.js';
+import { loadClipTextTower } from '../../src/core/embed/clip-text-encoder.js';
 import { createEngine } from '../../src/core/engine.js';
 import { loadCatalog } from '../../src/core/models/catalog.js';
 import { startFakeHub, type FakeHub } from '../../src/core/models/test-helpers/fake-hub.js';
@@ -97,6 +98,13 @@ describe.each(TRANSPORT_NAMES)('models through the engine over %s', (transportNa
     expect((await finalStatus(client, job.jobId)).state).toBe('done');
     const after = await client.call('dataset.summary', { datasetId: summary.id });
     expect(after.embedder).toMatchObject({ id: 'clip-vit-b32', modelDir: path.join(dataDir, 'models', 'clip-vit-b32') });
+    // The text side finds its tower and tokenizer in the downloaded folder.
+    const text = await loadClipTextTower(after.embedder!.modelDir!, { providers: ['cpu'], thread: 'main', expectedDim: after.embedder!.dim });
+    try {
+      expect((await text.encode(['a photo of a cat'])).length).toBe(after.embedder!.dim);
+    } finally {
+      await text.close();
+    }
   });
 
   it('removes a model', async () => {

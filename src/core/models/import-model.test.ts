@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOddModel } from '../../../test/fixtures/models/odd-models.js';
 import { writeTinyClipModel } from '../../../test/fixtures/models/tiny-clip.js';
+import { loadClipTextTower } from '../embed/clip-text-encoder.js';
 import { loadCatalog } from './catalog.js';
 import { importModel } from './import-model.js';
 import { findInstalledModel, listModels } from './model-registry.js';
@@ -29,7 +30,7 @@ describe('importModel', () => {
     expect(outcome.warnings).toEqual([]);
     expect(outcome.manifest.id).toMatch(/^local-[0-9a-f]{12}$/);
     expect(outcome.manifest.files.map((f) => `${f.role}:${f.path}`).sort()).toEqual(
-      ['config:config.json', 'preprocessor:preprocessor_config.json', 'text:onnx/text_model.onnx', 'tokenizer:tokenizer.json', 'vision:onnx/vision_model.onnx'].sort(),
+      ['config:config.json', 'preprocessor:preprocessor_config.json', 'text:onnx/text_model.onnx', 'tokenizer:merges.txt', 'vision:onnx/vision_model.onnx'].sort(),
     );
     expect(outcome.manifest.towers?.vision.output).toEqual({ name: 'image_embeds', dtype: 'float32', shape: ['batch_size', 512] });
     expect(outcome.manifest.towers?.text?.inputs.map((t) => `${t.name}:${t.dtype}`)).toEqual(['input_ids:int64', 'attention_mask:int64']);
@@ -38,6 +39,10 @@ describe('importModel', () => {
     expect(installed).toMatchObject({ kind: 'imported', precisions: ['fp32'], embeddingDim: 512, textAvailable: true, modelDir: join(cacheDir, outcome.manifest.id) });
     const listed = (await listModels(cacheDir, catalog)).models.find((m) => m.id === outcome.manifest.id);
     expect(listed).toMatchObject({ name: 'hf-full', kind: 'imported', source: { importedFrom: folder }, installed: ['fp32'], textAvailable: true });
+
+    const text = await loadClipTextTower(installed!.modelDir, { providers: ['cpu'], thread: 'main', expectedDim: 512 });
+    expect((await text.encode(['a dog'])).length).toBe(512); // the text side loads the imported copy
+    await text.close();
 
     const again = await importModel(folder, cacheDir);
     expect(again.added).toBe(false);
@@ -56,8 +61,8 @@ describe('importModel', () => {
     expect(listed?.notes).toEqual(outcome.warnings);
   });
 
-  it('accepts merges.txt (with vocab.json) as the tokenizer', async () => {
-    const folder = await writeModelFolder(join(dir, 'vocab-merges'), { tokenizer: 'vocab+merges', seed: 4 });
+  it('accepts tokenizer.json as the tokenizer', async () => {
+    const folder = await writeModelFolder(join(dir, 'tokenizer-json'), { tokenizer: 'tokenizer.json', seed: 4 });
     const outcome = await importModel(folder, cacheDir);
     expect(outcome.warnings).toEqual([]);
     expect(outcome.manifest.towers?.text).toBeDefined();

@@ -7,7 +7,8 @@
  */
 import { attr, GraphBuilder, tensorValueInfo, type FloatPrecision } from './graph-builder.js';
 import { encodeModel, OnnxDataType } from './onnx-proto.js';
-import { fillNormal, mulberry32 } from './prng.js';
+import { addEncoderLayers, weightMaker } from './clip-transformer.js';
+import { mulberry32 } from './prng.js';
 
 export interface ClipVisionConfig {
   imageSize: number;
@@ -56,93 +57,40 @@ export function clipParameterCount(config: ClipVisionConfig): number {
 
 /** Returns the bytes of an `.onnx` file. */
 export function buildClipVisionModel(config: ClipVisionConfig, options: BuildClipVisionOptions): Uint8Array {
-  const { width, heads, patchSize, imageSize, mlpWidth, projectionDim, layerNormEpsilon } = config;
-  if (width % heads !== 0) throw new Error(`width ${width} is not a multiple of heads ${heads}`);
+  const { width, patchSize, imageSize, projectionDim } = config;
   if (imageSize % patchSize !== 0) throw new Error(`imageSize ${imageSize} is not a multiple of patchSize ${patchSize}`);
-  const headDim = width / heads;
   const tokens = clipTokenCount(config);
 
   const compute: FloatPrecision = options.precision === 'fp16' ? 'float16' : 'float32';
   const storage: FloatPrecision = options.precision === 'fp32' ? 'float32' : 'float16';
   const g = new GraphBuilder(compute);
-  const uniform = mulberry32(options.seed);
-
-  // Matrix weights use std 1/sqrt(fan_in) so activations stay O(1) through the layers (finite in float16, and
-  // images give clearly different embeddings); embeddings and biases use CLIP's usual N(0, 0.02).
-  const random = (name: string, dims: number[], std: number): string =>
-    g.weight(name, dims, fillNormal(new Float32Array(dims.reduce((a, b) => a * b, 1)), std, uniform), storage);
-  const filled = (name: string, dims: number[], value: number): string =>
-    g.weight(name, dims, new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(value), storage);
-  const linear = (name: string, x: string, fanIn: number, fanOut: number, bias: boolean): string => {
-    const y = g.node('MatMul', [x, random(`${name}.weight`, [fanIn, fanOut], 1 / Math.sqrt(fanIn))], [], `${name}/MatMul`);
-    return bias ? g.node('Add', [y, random(`${name}.bias`, [fanOut], 0.02)], [], `${name}/Add`) : y;
-  };
-  const layerNorm = (name: string, x: string): string =>
-    g.node(
-      'LayerNormalization',
-      [x, filled(`${name}.weight`, [width], 1), filled(`${name}.bias`, [width], 0)],
-      [attr.int('axis', -1), attr.float('epsilon', layerNormEpsilon)],
-      name,
-    );
+  const w = weightMaker(g, storage, mulberry32(options.seed), config);
 
   const input = 'pixel_values';
   g.reserve(input);
   const pixels = compute === 'float32' ? input : g.node('Cast', [input], [attr.int('to', OnnxDataType.FLOAT16)], 'pixel_values/cast');
 
   // Patch embedding: a strided convolution without bias, then [B, width, 7, 7] -> [B, 49, width].
-  const patchWeight = random('embeddings.patch_embedding.weight', [width, 3, patchSize, patchSize], 1 / Math.sqrt(3 * patchSize * patchSize));
+  const patchWeight = w.random('embeddings.patch_embedding.weight', [width, 3, patchSize, patchSize], 1 / Math.sqrt(3 * patchSize * patchSize));
   const patches = g.node('Conv', [pixels, patchWeight], [attr.ints('kernel_shape', [patchSize, patchSize]), attr.ints('strides', [patchSize, patchSize])], 'embeddings.patch_embedding');
   const flat = g.node('Reshape', [patches, g.int64('embeddings.flatten_shape', [0, width, -1])], [], 'embeddings/flatten');
   const patchTokens = g.node('Transpose', [flat], [attr.ints('perm', [0, 2, 1])], 'embeddings/transpose');
 
   // Class token, broadcast to the batch: Expand to [batch, 1, width].
-  const classEmbedding = random('embeddings.class_embedding', [1, 1, width], 0.02);
+  const classEmbedding = w.random('embeddings.class_embedding', [1, 1, width], 0.02);
   const batch = g.node('Shape', [input], [attr.int('start', 0), attr.int('end', 1)], 'embeddings/batch_size');
   const classShape = g.node('Concat', [batch, g.int64('embeddings.class_tail_shape', [1, width])], [attr.int('axis', 0)], 'embeddings/class_shape');
   const classTokens = g.node('Expand', [classEmbedding, classShape], [], 'embeddings/class_tokens');
   const joined = g.node('Concat', [classTokens, patchTokens], [attr.int('axis', 1)], 'embeddings/concat');
-  const embedded = g.node('Add', [joined, random('embeddings.position_embedding.weight', [tokens, width], 0.02)], [], 'embeddings/position');
-  let x = layerNorm('pre_layrnorm', embedded);
-
-  const headsShape = g.int64('attention.heads_shape', [0, 0, heads, headDim]);
-  const mergedShape = g.int64('attention.merged_shape', [0, 0, width]);
-  const queryScale = g.constant('attention.scale', [headDim ** -0.5]);
-  const geluAlpha = g.constant('mlp.quick_gelu_alpha', [1.702]);
-
-  for (let layer = 0; layer < config.layers; layer++) {
-    const p = `encoder.layers.${layer}`;
-    // Multi-head self-attention.
-    const h = layerNorm(`${p}.layer_norm1`, x);
-    const splitHeads = (t: string, name: string, perm: number[]): string =>
-      g.node('Transpose', [g.node('Reshape', [t, headsShape], [], `${name}/split_heads`)], [attr.ints('perm', perm)], `${name}/transpose`);
-    const qScaled = g.node('Mul', [linear(`${p}.self_attn.q_proj`, h, width, width, true), queryScale], [], `${p}.self_attn/scale`);
-    const q = splitHeads(qScaled, `${p}.self_attn.q`, [0, 2, 1, 3]); // [B, H, T, d]
-    const kT = splitHeads(linear(`${p}.self_attn.k_proj`, h, width, width, true), `${p}.self_attn.k`, [0, 2, 3, 1]); // [B, H, d, T]
-    const v = splitHeads(linear(`${p}.self_attn.v_proj`, h, width, width, true), `${p}.self_attn.v`, [0, 2, 1, 3]);
-    const scores = g.node('MatMul', [q, kT], [], `${p}.self_attn/scores`);
-    const probs = g.node('Softmax', [scores], [attr.int('axis', -1)], `${p}.self_attn/softmax`);
-    const context = g.node('MatMul', [probs, v], [], `${p}.self_attn/context`);
-    const merged = g.node(
-      'Reshape',
-      [g.node('Transpose', [context], [attr.ints('perm', [0, 2, 1, 3])], `${p}.self_attn/merge_transpose`), mergedShape],
-      [],
-      `${p}.self_attn/merge_heads`,
-    );
-    x = g.node('Add', [x, linear(`${p}.self_attn.out_proj`, merged, width, width, true)], [], `${p}/residual1`);
-
-    // MLP with quick_gelu: y * sigmoid(1.702 y).
-    const m = linear(`${p}.mlp.fc1`, layerNorm(`${p}.layer_norm2`, x), width, mlpWidth, true);
-    const gate = g.node('Sigmoid', [g.node('Mul', [m, geluAlpha], [], `${p}.mlp/gelu_scale`)], [], `${p}.mlp/gelu_sigmoid`);
-    const activated = g.node('Mul', [m, gate], [], `${p}.mlp/quick_gelu`);
-    x = g.node('Add', [x, linear(`${p}.mlp.fc2`, activated, mlpWidth, width, true)], [], `${p}/residual2`);
-  }
+  const embedded = g.node('Add', [joined, w.random('embeddings.position_embedding.weight', [tokens, width], 0.02)], [], 'embeddings/position');
+  const x = addEncoderLayers(g, w, w.layerNorm('pre_layrnorm', embedded), config);
 
   // Hugging Face's last_hidden_state is the encoder output before post_layernorm.
   const lastHiddenState = 'last_hidden_state';
   const imageEmbeds = 'image_embeds';
   const classOutput = g.node('Gather', [x, g.int64('pooler.class_index', [0])], [attr.int('axis', 1)], 'pooler/class_token');
-  const pooled = layerNorm('post_layernorm', classOutput);
-  const projected = g.node('MatMul', [pooled, random('visual_projection.weight', [width, projectionDim], 1 / Math.sqrt(width))], [], 'visual_projection');
+  const pooled = w.layerNorm('post_layernorm', classOutput);
+  const projected = g.node('MatMul', [pooled, w.random('visual_projection.weight', [width, projectionDim], 1 / Math.sqrt(width))], [], 'visual_projection');
   const toFloat32 = [attr.int('to', OnnxDataType.FLOAT)];
   if (compute === 'float32') {
     g.node('Identity', [x], [], 'last_hidden_state/identity', lastHiddenState);

@@ -27,9 +27,10 @@ export const attr = {
   float: (name: string, f: number): AttributeMessage => ({ name, type: OnnxAttributeType.FLOAT, f }),
 };
 
-export function tensorValueInfo(name: string, precision: FloatPrecision, dims: (number | string)[]): ValueInfoMessage {
+export function tensorValueInfo(name: string, elementType: FloatPrecision | 'int64', dims: (number | string)[]): ValueInfoMessage {
   const dim: DimMessage[] = dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d }));
-  return { name, type: { tensor_type: { elem_type: dataTypeOf(precision), shape: { dim } } } };
+  const elem_type = elementType === 'int64' ? OnnxDataType.INT64 : dataTypeOf(elementType);
+  return { name, type: { tensor_type: { elem_type, shape: { dim } } } };
 }
 
 const bytesOf = (view: ArrayBufferView): Uint8Array => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);

@@ -5,6 +5,7 @@
 import { analyzeCommand } from './analyze.js';
 import { projectCommand } from './project.js';
 import { serveCommand } from './serve.js';
+import { tokenizeCommand } from './tokenize.js';
 import { CliUsageError } from './args.js';
 
 const USAGE = `Usage: dataset-health <command> [options]
@@ -19,6 +20,8 @@ Commands:
   serve [DIR] [--port N] [--data-dir DIR]
       Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).
       Without DIR it opens the bundled sample dataset.
+  tokenize [--vocab FILE] TEXT...
+      Prints the CLIP token ids of each TEXT as a JSON array, one line per text.
 
 Run 'dataset-health <command> --help' for a command's options.`;
 
@@ -32,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         return await projectCommand(rest);
       case 'serve':
         return await serveCommand(rest);
+      case 'tokenize':
+        return await tokenizeCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -19,3 +19,8 @@ export function sampleDatasetRoot(): string {
 export function rendererDir(): string {
   return join(appRoot(), 'out/renderer');
 }
+
+/** OpenAI's CLIP byte-pair-encoding merges (MIT), shared by every OpenAI CLIP model's text tower. */
+export function clipBpeVocabularyPath(): string {
+  return join(appRoot(), 'resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz');
+}

@@ -4,7 +4,9 @@
  */
 import { analyzeCommand } from './analyze.js';
 import { projectCommand } from './project.js';
+import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
+import { zeroShotCommand } from './zero-shot.js';
 import { tokenizeCommand } from './tokenize.js';
 import { CliUsageError } from './args.js';
 
@@ -17,6 +19,10 @@ Commands:
   project IN.npy --out OUT.npy [--method umap|tsne] [--neighbors N] [--perplexity P] [--seed S]
               [--threads T] [--data-dir DIR]
       Lays out a float matrix [N, D] in 2-D; writes float32 [N, 2] (cached under the data dir).
+  search DIR --text "..." [--top K] [--model ID|PATH] [--data-dir DIR]
+      Text-to-image search with CLIP: prints rank, path and score of the best matches.
+  zero-shot DIR --out OUTDIR [--classes a,b,c] [--templates T]... [--model ID|PATH] [--data-dir DIR]
+      CLIP zero-shot labels for every image; writes them as columns of OUTDIR/points.csv.
   serve [DIR] [--port N] [--data-dir DIR]
       Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).
       Without DIR it opens the bundled sample dataset.
@@ -35,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
         return await projectCommand(rest);
       case 'serve':
         return await serveCommand(rest);
+      case 'search':
+        return await searchCommand(rest);
+      case 'zero-shot':
+        return await zeroShotCommand(rest);
       case 'tokenize':
         return await tokenizeCommand(rest);
       case undefined:

@@ -3,7 +3,7 @@
  * one run. Synthetic clustered unit vectors stand in for CLIP image embeddings (same dimension, grouped the way
  * images of a class are); queries are fresh draws from the same clusters, not indexed rows.
  *
- *   npm run bench:search -- [--n 300000] [--dim 512] [--clusters 1000] [--queries 200] [--k 10]
+ *   npm run bench:search -- [--n 300000] [--dim 512] [--clusters 1000] [--queries 200] [--k 10] [--expansion-add 64]
  *
  * Prints one JSON line: build time, save/load time, per-query time of both, and recall@k of the graph.
  */
@@ -17,7 +17,14 @@ import { clusteredUnitRows } from '../../src/core/search/test-vectors.js';
 import { exactTopK } from '../../src/core/search/top-k.js';
 
 const { values } = parseArgs({
-  options: { n: { type: 'string' }, dim: { type: 'string' }, clusters: { type: 'string' }, queries: { type: 'string' }, k: { type: 'string' } },
+  options: {
+    n: { type: 'string' },
+    dim: { type: 'string' },
+    clusters: { type: 'string' },
+    queries: { type: 'string' },
+    k: { type: 'string' },
+    'expansion-add': { type: 'string' },
+  },
 });
 const args = z
   .object({
@@ -26,6 +33,7 @@ const args = z
     clusters: z.coerce.number().int().min(1).default(1000),
     queries: z.coerce.number().int().min(1).default(200),
     k: z.coerce.number().int().min(1).default(10),
+    'expansion-add': z.coerce.number().int().min(1).default(ANN_PARAMS.expansionAdd),
   })
   .parse(values);
 
@@ -41,7 +49,8 @@ const queries = all.subarray(args.n * args.dim);
 const generateMs = performance.now() - t;
 
 t = performance.now();
-const ann = AnnIndex.build(usearch, data, args.dim);
+const params = { ...ANN_PARAMS, expansionAdd: args['expansion-add'] };
+const ann = await AnnIndex.build(usearch, data, args.dim, { params });
 const buildMs = performance.now() - t;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dh-bench-search-'));
@@ -51,7 +60,7 @@ ann.save(file);
 const saveMs = performance.now() - t;
 const fileBytes = statSync(file).size;
 t = performance.now();
-const loaded = AnnIndex.load(usearch, file, args.n, args.dim);
+const loaded = AnnIndex.load(usearch, file, args.n, args.dim, params);
 const loadMs = performance.now() - t;
 rmSync(dir, { recursive: true, force: true });
 
@@ -77,7 +86,7 @@ console.log(
     clusters: args.clusters,
     queries: args.queries,
     k: args.k,
-    ann: ANN_PARAMS,
+    ann: { ...params, quantization: 'f16' },
     generate_s: +(generateMs / 1000).toFixed(1),
     build_s: +(buildMs / 1000).toFixed(1),
     save_s: +(saveMs / 1000).toFixed(2),

@@ -186,8 +186,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
           ctx,
         );
         await computeHealth(dataset.store, { root: dataset.root, embedderId: embedder.id, seed }, ctx);
-        if (embedder.modelDir !== undefined) ctx.stage('Zero-shot labels and cluster names', 0, 'text');
-        const textProblems = await textFeatures.afterAnalyze(dataset.store);
+        const textProblems = await textFeatures.afterAnalyze(dataset.store, ctx);
         if (textProblems.length > 0) dataset.store.replaceProblems('embed', [...dataset.store.listProblems('embed'), ...textProblems]);
         emit('dataset.changed', { datasetId });
       });

@@ -157,6 +157,28 @@ describe('Dataset Health in the browser, on the bundled sample', () => {
     expect(await app.backToFullMap()).toBe(SAMPLE_IMAGE_COUNT);
   });
 
+  it('finds images similar to one in the grid: the hits replace the selection, best first, the image itself first', async () => {
+    await app.page.getByTestId('tab-selection').click();
+    const cell = app.grid.locator('[data-testid=grid-item]').first();
+    const index = Number(await cell.getAttribute('data-index'));
+    await cell.hover();
+    await cell.getByTestId('find-similar').click();
+    await expect.poll(() => app.page.getByTestId('search-results-title').textContent()).toMatch(new RegExp(`Similar to #${index}\\b`));
+    expect(await app.selectionCount()).toBe(100);
+    expect(await app.page.getByTestId('selection-sort').inputValue()).toBe('rank');
+    await app.grid.evaluate((el) => el.scrollTo({ top: 0 }));
+    expect(await app.grid.locator('[data-testid=grid-item]').first().getAttribute('data-index')).toBe(String(index));
+  });
+
+  it('says inline why text search and cluster names need a model with a text tower', async () => {
+    await app.page.getByTestId('search-input').fill('a shoe');
+    await app.page.getByTestId('search-submit').click();
+    await expect.poll(() => app.page.getByTestId('search-error').textContent()).toMatch(/has no text tower/);
+    await app.openClusters();
+    await app.page.getByTestId('name-clusters').click();
+    await expect.poll(() => app.page.getByTestId('cluster-names-error').textContent()).toMatch(/has no text tower/);
+  });
+
   it('logged no console errors and threw no page errors', () => {
     expect(app.unexpectedConsoleErrors()).toEqual([]);
   });

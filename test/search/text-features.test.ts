@@ -59,7 +59,10 @@ describe('text features with a tiny CLIP folder', () => {
   });
 
   it('after an analysis: zero-shot columns over the label vocabulary and named clusters, stored', async () => {
-    expect(await service.afterAnalyze(store)).toEqual([]);
+    const stages: string[] = [];
+    const ctx = { signal: new AbortController().signal, stage: (label: string) => stages.push(label), progress: () => undefined };
+    expect(await service.afterAnalyze(store, ctx)).toEqual([]);
+    expect(stages).toEqual(['Zero-shot labels and cluster names']);
     const zeroShot = loadZeroShot(store);
     expect(zeroShot?.classes).toEqual(['cat', 'dog', 'fish']);
     expect(zeroShot?.columns.map((c) => c.name)).toEqual(['zero_shot_label', 'zero_shot_confidence', 'zero_shot_agrees']);
@@ -96,7 +99,7 @@ describe('text features with a tiny CLIP folder', () => {
   it("remembers a user's class list and word list for the next analysis", async () => {
     await service.zeroShot(store, { classes: ['sky', 'grass'], templates: ['a picture of {}'] });
     await service.nameClusters(store, ['red', 'green', 'blue']);
-    await service.afterAnalyze(store);
+    await service.afterAnalyze(store, { signal: new AbortController().signal, stage: () => undefined, progress: () => undefined });
     expect(loadZeroShot(store)?.classes).toEqual(['sky', 'grass']);
     expect(loadZeroShot(store)?.templates).toEqual(['a picture of {}']);
     // No labels among the user's classes: agreement is still computed, and is 0 everywhere it applies.

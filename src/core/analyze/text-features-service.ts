@@ -7,7 +7,8 @@ import type { InputProblem } from '../../shared/model/dataset.js';
 import type { ClusterSummary, ScoreColumn } from '../../shared/model/scores.js';
 import { SearchIndexCache } from '../search/index-cache.js';
 import { TextTowers, type TextTowerLoader } from '../search/text-embedder.js';
-import type { SearchHits } from '../search/vector-index.js';
+import { EXACT_SEARCH_MAX_POINTS, type SearchHits } from '../search/vector-index.js';
+import type { JobContext } from '../jobs/job-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
 import {
   datasetEmbedder,
@@ -31,8 +32,11 @@ export class TextFeatureService {
   private readonly indexes: SearchIndexCache;
   private readonly towers: TextTowers;
 
+  private readonly exactMaxPoints: number;
+
   constructor(options: TextFeatureOptions) {
-    this.indexes = new SearchIndexCache(options.exactSearchMaxPoints === undefined ? {} : { exactMaxPoints: options.exactSearchMaxPoints });
+    this.exactMaxPoints = options.exactSearchMaxPoints ?? EXACT_SEARCH_MAX_POINTS;
+    this.indexes = new SearchIndexCache({ exactMaxPoints: this.exactMaxPoints });
     this.towers = new TextTowers(options.textTowerLoader);
   }
 
@@ -70,24 +74,32 @@ export class TextFeatureService {
   }
 
   /**
-   * The end of an analysis: zero-shot labels and cluster names when the model has a text tower and there are
-   * classes (or a list the user gave before). Returns what could not be done, as problems; never throws for that.
+   * The end of an analysis: the search graph when there are more points than exact search takes (so the first
+   * search does not wait for it), then zero-shot labels and cluster names when the model has a text tower and
+   * there are classes (or a list the user gave before). Returns what could not be done, as problems; never throws
+   * for that (except on cancel).
    */
-  async afterAnalyze(store: ProjectStore): Promise<InputProblem[]> {
+  async afterAnalyze(store: ProjectStore, ctx: JobContext): Promise<InputProblem[]> {
     this.invalidate(store);
     const embedder = datasetEmbedder(store);
-    if (embedder.modelDir === undefined) return [];
-    const zeroShot = rememberedZeroShotRequest(store);
-    const words = rememberedClusterWords(store);
-    const hasClasses = store.getMeta().classes.length > 0;
     const problems: InputProblem[] = [];
     const attempt = async (what: string, run: () => Promise<unknown>): Promise<void> => {
       try {
         await run();
       } catch (err) {
+        ctx.signal.throwIfAborted();
         problems.push({ file: embedder.modelDir ?? embedder.name, kind: 'text-features-failed', message: `${what}: ${err instanceof Error ? err.message : String(err)}` });
       }
     };
+    if (store.embeddedCount(embedder.id) > this.exactMaxPoints) {
+      ctx.stage('Building the search index', 0, 'search-index');
+      await attempt('Search index', () => this.indexes.get(store, embedder.id, { signal: ctx.signal, onProgress: (done, total) => ctx.progress(done, total) }));
+    }
+    if (embedder.modelDir === undefined) return problems;
+    ctx.stage('Zero-shot labels and cluster names', 0, 'text');
+    const zeroShot = rememberedZeroShotRequest(store);
+    const words = rememberedClusterWords(store);
+    const hasClasses = store.getMeta().classes.length > 0;
     if (hasClasses || zeroShot.classes) await attempt('Zero-shot labels', () => this.zeroShot(store, zeroShot));
     if (hasClasses || words) await attempt('Cluster names', () => this.nameClusters(store, words));
     return problems;

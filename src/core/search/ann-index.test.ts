@@ -10,7 +10,10 @@ describe('AnnIndex (usearch HNSW)', () => {
     const dim = 64;
     const rows = 5000;
     const data = clusteredUnitRows(rows, dim, 50, 3);
-    const ann = AnnIndex.build(usearch, data, dim);
+    const progress: number[] = [];
+    const ann = await AnnIndex.build(usearch, data, dim, { onProgress: (done) => progress.push(done) });
+    expect(progress.at(-1)).toBe(rows);
+    expect(progress.length).toBeGreaterThan(1);
     let hits = 0;
     const queries = 100;
     for (let q = 0; q < queries; q += 1) {
@@ -41,7 +44,7 @@ describe('AnnIndex (usearch HNSW)', () => {
       const dim = 16;
       const data = clusteredUnitRows(500, dim, 5, 1);
       const file = path.join(dir, 'x.usearch');
-      AnnIndex.build(usearch, data, dim).save(file);
+      (await AnnIndex.build(usearch, data, dim)).save(file);
       const loaded = AnnIndex.load(usearch, file, 500, dim);
       expect(loaded.search(data, data.slice(7 * dim, 8 * dim), 3).rows[0]).toBe(7);
       expect(() => AnnIndex.load(usearch, file, 501, dim)).toThrow(/holds 500 vectors/);
@@ -50,12 +53,21 @@ describe('AnnIndex (usearch HNSW)', () => {
     }
   });
 
+  it('stops building when cancelled', async () => {
+    const usearch = await loadUsearch();
+    if (usearch instanceof Error) throw usearch;
+    const controller = new AbortController();
+    const data = clusteredUnitRows(10_000, 8, 4, 5);
+    const build = AnnIndex.build(usearch, data, 8, { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(build).rejects.toThrow(/abort/i);
+  });
+
   it('leaves out skipped rows', async () => {
     const usearch = await loadUsearch();
     if (usearch instanceof Error) throw usearch;
     const dim = 16;
     const data = clusteredUnitRows(300, dim, 3, 2);
-    const ann = AnnIndex.build(usearch, data, dim);
+    const ann = await AnnIndex.build(usearch, data, dim);
     const got = ann.search(data, data.slice(0, dim), 5, (r) => r === 0, 1);
     expect(got.rows.length).toBe(5);
     expect(Array.from(got.rows)).not.toContain(0);

@@ -10,7 +10,25 @@ import { dot, TopKHeap, type TopK } from './top-k.js';
 type UsearchModule = typeof import('usearch').default;
 type UsearchIndex = InstanceType<UsearchModule['Index']>;
 
-export const ANN_PARAMS = { connectivity: 16, expansionAdd: 64, expansionSearch: 128, quantization: 'f16' } as const;
+export interface AnnParams {
+  connectivity: number;
+  expansionAdd: number;
+  expansionSearch: number;
+}
+
+/** Graph degree and search breadths; vectors are stored as f16. */
+export const ANN_PARAMS: AnnParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 128 };
+/**
+ * Vectors added per call while building: between chunks the event loop runs (progress events, other API calls, a
+ * cancel), since each native add blocks its thread.
+ */
+const BUILD_CHUNK_ROWS = 4096;
+
+export interface BuildOptions {
+  params?: AnnParams;
+  signal?: AbortSignal;
+  onProgress?: (doneRows: number, totalRows: number) => void;
+}
 /** Candidates fetched per wanted result before exact rescoring: cheap, and it repairs f16 rounding in the order. */
 const OVERFETCH = 2;
 
@@ -32,31 +50,41 @@ export class AnnIndex {
     readonly dim: number,
   ) {}
 
-  private static create(usearch: UsearchModule, dim: number): UsearchIndex {
+  private static create(usearch: UsearchModule, dim: number, params: AnnParams): UsearchIndex {
     return new usearch.Index({
       dimensions: dim,
       metric: usearch.MetricKind.IP,
       quantization: usearch.ScalarKind.F16,
-      connectivity: ANN_PARAMS.connectivity,
-      expansion_add: ANN_PARAMS.expansionAdd,
-      expansion_search: ANN_PARAMS.expansionSearch,
+      connectivity: params.connectivity,
+      expansion_add: params.expansionAdd,
+      expansion_search: params.expansionSearch,
       multi: false,
     });
   }
 
-  /** Builds the graph over `vectors` ([rows, dim], unit rows); keys are row numbers. Blocks while it builds. */
-  static build(usearch: UsearchModule, vectors: Float32Array, dim: number): AnnIndex {
+  /**
+   * Builds the graph over `vectors` ([rows, dim], unit rows) on every core, in chunks that let the event loop run;
+   * keys are row numbers. Rejects when `signal` aborts.
+   */
+  static async build(usearch: UsearchModule, vectors: Float32Array, dim: number, options: BuildOptions = {}): Promise<AnnIndex> {
     const rows = Math.floor(vectors.length / dim);
-    const index = AnnIndex.create(usearch, dim);
-    const keys = new BigUint64Array(rows);
-    for (let r = 0; r < rows; r += 1) keys[r] = BigInt(r);
-    if (rows > 0) index.add(keys, vectors.subarray(0, rows * dim), availableParallelism());
+    const index = AnnIndex.create(usearch, dim, options.params ?? ANN_PARAMS);
+    const threads = availableParallelism();
+    for (let start = 0; start < rows; start += BUILD_CHUNK_ROWS) {
+      options.signal?.throwIfAborted();
+      const end = Math.min(rows, start + BUILD_CHUNK_ROWS);
+      const keys = new BigUint64Array(end - start);
+      for (let r = start; r < end; r += 1) keys[r - start] = BigInt(r);
+      index.add(keys, vectors.subarray(start * dim, end * dim), threads);
+      options.onProgress?.(end, rows);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return new AnnIndex(index, rows, dim);
   }
 
   /** Loads a graph saved by `save`; throws when the file does not hold `rows` vectors of `dim`. */
-  static load(usearch: UsearchModule, file: string, rows: number, dim: number): AnnIndex {
-    const index = AnnIndex.create(usearch, dim);
+  static load(usearch: UsearchModule, file: string, rows: number, dim: number, params: AnnParams = ANN_PARAMS): AnnIndex {
+    const index = AnnIndex.create(usearch, dim, params);
     index.load(file);
     if (index.size() !== rows || index.dimensions() !== dim) {
       throw new Error(`${file}: holds ${index.size()} vectors of ${index.dimensions()} dimensions, expected ${rows} of ${dim}`);

@@ -12,6 +12,12 @@ import type { ProjectStore } from '../store/project-store.js';
 import { AnnIndex, ANN_PARAMS, loadUsearch } from './ann-index.js';
 import { EXACT_SEARCH_MAX_POINTS, normalizeRows, VectorIndex } from './vector-index.js';
 
+/** Progress of a graph build, for a job that wants to show it; the build stops when `signal` aborts. */
+export interface BuildProgress {
+  signal?: AbortSignal;
+  onProgress?: (doneRows: number, totalRows: number) => void;
+}
+
 export interface IndexCacheOptions {
   /** Above this many points, search uses the graph (tests lower it). */
   exactMaxPoints?: number;
@@ -22,8 +28,11 @@ export class SearchIndexCache {
 
   constructor(private readonly options: IndexCacheOptions = {}) {}
 
-  /** The index of this embedder's vectors in this store; built (or loaded from disk) on first use. */
-  get(store: ProjectStore, embedderId: string): Promise<VectorIndex> {
+  /**
+   * The index of this embedder's vectors in this store; built (or loaded from disk) on first use. `progress` is
+   * used only by the call that starts the build.
+   */
+  get(store: ProjectStore, embedderId: string, progress: BuildProgress = {}): Promise<VectorIndex> {
     let perStore = this.byStore.get(store);
     if (!perStore) {
       perStore = new Map();
@@ -31,7 +40,7 @@ export class SearchIndexCache {
     }
     let index = perStore.get(embedderId);
     if (!index) {
-      index = this.build(store, embedderId);
+      index = this.build(store, embedderId, progress);
       perStore.set(embedderId, index);
       // A failed build is not cached: the next call tries again.
       index.catch(() => perStore.delete(embedderId));
@@ -44,7 +53,7 @@ export class SearchIndexCache {
     this.byStore.delete(store);
   }
 
-  private async build(store: ProjectStore, embedderId: string): Promise<VectorIndex> {
+  private async build(store: ProjectStore, embedderId: string, progress: BuildProgress): Promise<VectorIndex> {
     const embeddings = store.loadEmbeddings(embedderId);
     if (!embeddings || embeddings.idxs.length === 0) throw new ApiError('not-embedded', 'This dataset has no embeddings yet; run the analysis first');
     normalizeRows(embeddings.data, embeddings.dim);
@@ -61,7 +70,7 @@ export class SearchIndexCache {
     } catch {
       // Not saved yet, or unreadable: build it.
     }
-    const ann = AnnIndex.build(usearch, embeddings.data, embeddings.dim);
+    const ann = await AnnIndex.build(usearch, embeddings.data, embeddings.dim, progress);
     try {
       mkdirSync(dir, { recursive: true });
       for (const old of readdirSync(dir)) if (old.startsWith(prefix)) rmSync(path.join(dir, old), { force: true });

@@ -16,6 +16,7 @@ export default defineConfig({
           // so it is its own entry, emitted next to index.js.
           'umap.worker': fromRoot('src/core/project/umap.worker.ts'),
           'clip-inference.worker': fromRoot('src/core/embed/clip-inference.worker.ts'),
+          'clip-text.worker': fromRoot('src/core/embed/clip-text.worker.ts'),
         },
         output: {
           entryFileNames: '[name].js',

@@ -38,7 +38,7 @@ export interface BpeTables {
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** Reads any of the three formats, told apart by content (gzip magic bytes, a JSON object, or merges text). */
+/** Reads any of the three formats, told apart by content (gzip magic bytes, a JSON object or a `.json` name, or merges text). */
 export async function readBpeTables(path: string): Promise<BpeTables> {
   let bytes: Buffer;
   try {
@@ -57,7 +57,7 @@ export async function readBpeTables(path: string): Promise<BpeTables> {
     return { merges: parseMergesText(text, path) };
   }
   const text = bytes.toString('utf8');
-  if (text.trimStart().startsWith('{')) return parseTokenizerJson(text, path);
+  if (path.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{')) return parseTokenizerJson(text, path);
   return { merges: parseMergesText(text, path) };
 }
 

@@ -126,7 +126,7 @@ describe('bad tokenizer files', () => {
 
   it('names a tokenizer.json that is not JSON, not BPE, or whose vocabulary disagrees with its merges', async () => {
     const notJson = join(dir, 'broken.json');
-    await writeFile(notJson, '{"model": ');
+    await writeFile(notJson, '<html>Rate limited</html>');
     await expectTokenizerError(ClipTokenizer.load(notJson), notJson, /not valid JSON/);
     const unigram = join(dir, 'unigram.json');
     await writeFile(unigram, JSON.stringify({ model: { type: 'Unigram', vocab: [] } }));

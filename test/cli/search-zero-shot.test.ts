@@ -36,7 +36,7 @@ describe('dataset-health search and zero-shot', () => {
     const embedder = store.listEmbedders()[0]!;
     if (embedder.modelDir === undefined) store.saveEmbedder({ ...embedder, modelDir });
     store.close();
-  });
+  }, 120_000);
 
   afterAll(() => {
     vi.restoreAllMocks();

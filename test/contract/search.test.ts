@@ -78,7 +78,7 @@ describe.each(TRANSPORT_NAMES.flatMap((t) => [[t, 'exact'] as const, [t, 'ann'] 
     if (!summary.embedder) throw new Error('no embedder');
     embedder = summary.embedder;
     store = ProjectStore.openForDataset(dataDir, fixture.root);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     store.close();

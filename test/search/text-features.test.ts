@@ -46,7 +46,7 @@ describe('text features with a tiny CLIP folder', () => {
     if (embedder.modelDir === undefined) store.saveEmbedder({ ...embedder, modelDir });
     service = new TextFeatureService({ textTowerLoader: (dir) => loadClipTextTower(dir, { providers: ['cpu'] }) });
     tower = await loadClipTextTower(modelDir, { providers: ['cpu'] });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await tower.close();

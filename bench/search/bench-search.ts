@@ -4,6 +4,7 @@
  * images of a class are); queries are fresh draws from the same clusters, not indexed rows.
  *
  *   npm run bench:search -- [--n 300000] [--dim 512] [--clusters 1000] [--queries 200] [--k 10] [--expansion-add 64]
+ *                          [--expansion-search 128]
  *
  * Prints one JSON line: build time, save/load time, per-query time of both, and recall@k of the graph.
  */
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     queries: { type: 'string' },
     k: { type: 'string' },
     'expansion-add': { type: 'string' },
+    'expansion-search': { type: 'string' },
   },
 });
 const args = z
@@ -34,6 +36,7 @@ const args = z
     queries: z.coerce.number().int().min(1).default(200),
     k: z.coerce.number().int().min(1).default(10),
     'expansion-add': z.coerce.number().int().min(1).default(ANN_PARAMS.expansionAdd),
+    'expansion-search': z.coerce.number().int().min(1).default(ANN_PARAMS.expansionSearch),
   })
   .parse(values);
 
@@ -49,7 +52,7 @@ const queries = all.subarray(args.n * args.dim);
 const generateMs = performance.now() - t;
 
 t = performance.now();
-const params = { ...ANN_PARAMS, expansionAdd: args['expansion-add'] };
+const params = { ...ANN_PARAMS, expansionAdd: args['expansion-add'], expansionSearch: args['expansion-search'] };
 const ann = await AnnIndex.build(usearch, data, args.dim, { params });
 const buildMs = performance.now() - t;
 

@@ -100,7 +100,7 @@ function NameClustersForm(props: { onName(words: string[] | undefined): Promise<
         type="text"
         data-testid="cluster-words"
         aria-label="Words to name clusters by"
-        placeholder="words, comma-separated (default: labels)"
+        placeholder="words, a,b,c (default: labels)"
         value={words}
         onChange={(e) => setWords(e.target.value)}
       />

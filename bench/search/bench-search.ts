@@ -4,7 +4,7 @@
  * images of a class are); queries are fresh draws from the same clusters, not indexed rows.
  *
  *   npm run bench:search -- [--n 300000] [--dim 512] [--clusters 1000] [--queries 200] [--k 10] [--expansion-add 64]
- *                          [--expansion-search 128]
+ *                          [--expansion-search 256]
  *
  * Prints one JSON line: build time, save/load time, per-query time of both, and recall@k of the graph.
  */

@@ -2,9 +2,9 @@
  * Approximate nearest neighbours above the exact-search limit: a usearch HNSW graph (C++, prebuilt for Linux and
  * macOS, multi-threaded build). Vectors are stored as f16 in the graph: half the memory of f32, and in a one-off
  * comparison on 20,000 clustered 512-d vectors a 3× faster build (1.6 s against 4.9 s) for a recall@10 of 0.998
- * against 1.0. At 300,000 vectors recall@10 is 0.987 with
- * a search breadth of 256 (0.972 with 128; `npm run bench:search`). The candidates it returns are rescored
- * exactly in f32 from the caller's vectors, so the scores reported are exact.
+ * against 1.0. At 300,000 vectors recall@10 is 0.987 with a search breadth of 256 (0.972 with 128; `npm run
+ * bench:search`). The candidates it returns are rescored exactly in f32 from the caller's vectors, so the scores
+ * reported are exact.
  */
 import { availableParallelism } from 'node:os';
 import { dot, TopKHeap, type TopK } from './top-k.js';

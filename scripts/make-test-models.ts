@@ -2,7 +2,7 @@
  * Writes CLIP towers with seeded random weights as ONNX, one file or a whole Hugging Face-style model folder.
  *
  *   npx tsx scripts/make-test-models.ts --variant tiny|vit-b32 [--tower vision|text] [--fp16 | --precision P] [--seed N] --out FILE.onnx
- *   npx tsx scripts/make-test-models.ts --layout hf --variant tiny|vit-b32 [--precision P] [--fp16] [--seed N] --out DIR
+ *   npx tsx scripts/make-test-models.ts --layout hf [--variant tiny|vit-b32] [--precision P] [--fp16] [--seed N] --out DIR
  *
  * `tiny` defaults to fp16-weights (float16 storage, float32 compute) so each tower stays under 1 MB; `vit-b32`
  * defaults to fp32 (vision ~350 MB, text ~250 MB). For one file, `--fp16` makes the whole graph compute in float16

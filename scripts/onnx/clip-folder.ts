@@ -28,19 +28,22 @@ export async function writeClipModelFolder(dir: string, options: ClipFolderOptio
   const vision = CLIP_VISION_VARIANTS[options.variant];
   const text = CLIP_TEXT_VARIANTS[options.variant];
   await mkdir(join(dir, 'onnx'), { recursive: true });
-  const files = new Map<string, Uint8Array | string>();
-  const towers = (precision: ClipPrecision, suffix: string): void => {
-    files.set(`onnx/vision_model${suffix}.onnx`, buildClipVisionModel(vision, { precision, seed: options.seed }));
-    files.set(`onnx/text_model${suffix}.onnx`, buildClipTextModel(text, { precision, seed: options.seed }));
+  const written: string[] = [];
+  // Each file is written as soon as it is built: ViT-B/32's four towers together are ~900 MB.
+  const put = async (name: string, content: Uint8Array | string): Promise<void> => {
+    await writeFile(join(dir, name), content);
+    written.push(name);
   };
-  towers(options.precision, '');
-  if (options.fp16) towers('fp16', '_fp16');
-  const vocabularyPath = clipBpeVocabularyPath();
-  files.set('merges.txt', formatMergesText((await readBpeTables(vocabularyPath)).merges));
-  files.set('preprocessor_config.json', JSON.stringify(clipPreprocessorConfig(vision), null, 2) + '\n');
-  files.set('config.json', JSON.stringify(clipConfig(vision, text, options.seed), null, 2) + '\n');
-  for (const [name, content] of files) await writeFile(join(dir, name), content);
-  return [...files.keys()];
+  const towers = async (precision: ClipPrecision, suffix: string): Promise<void> => {
+    await put(`onnx/vision_model${suffix}.onnx`, buildClipVisionModel(vision, { precision, seed: options.seed }));
+    await put(`onnx/text_model${suffix}.onnx`, buildClipTextModel(text, { precision, seed: options.seed }));
+  };
+  await towers(options.precision, '');
+  if (options.fp16) await towers('fp16', '_fp16');
+  await put('merges.txt', formatMergesText((await readBpeTables(clipBpeVocabularyPath())).merges));
+  await put('preprocessor_config.json', JSON.stringify(clipPreprocessorConfig(vision), null, 2) + '\n');
+  await put('config.json', JSON.stringify(clipConfig(vision, text, options.seed), null, 2) + '\n');
+  return written;
 }
 
 /** Hugging Face CLIPImageProcessor for OpenAI CLIP: bicubic resize of the shortest edge, centre crop, normalise. */

@@ -4,20 +4,21 @@ import { z } from 'zod';
 import type { ClipPrecision, ClipVisionVariant } from './clip-vision.js';
 
 export const MAKE_MODELS_USAGE = `Usage: make-test-models.ts --variant tiny|vit-b32 [--tower vision|text] [--fp16 | --precision fp32|fp16-weights|fp16] [--seed N] --out FILE.onnx
-       make-test-models.ts --layout hf --variant tiny|vit-b32 [--precision fp32|fp16-weights|fp16] [--fp16] [--seed N] --out DIR`;
+       make-test-models.ts --layout hf [--variant tiny|vit-b32] [--precision fp32|fp16-weights|fp16] [--fp16] [--seed N] --out DIR`;
 
 const argsSchema = z
   .object({
     layout: z.enum(['file', 'hf']).default('file'),
     tower: z.enum(['vision', 'text']).optional(),
-    variant: z.enum(['tiny', 'vit-b32']),
+    variant: z.enum(['tiny', 'vit-b32']).optional(),
     out: z.string().min(1),
     fp16: z.boolean().optional(),
     precision: z.enum(['fp32', 'fp16-weights', 'fp16']).optional(),
     seed: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
   })
   .refine((a) => a.layout === 'hf' || !(a.fp16 && a.precision !== undefined && a.precision !== 'fp16'), { message: '--fp16 contradicts --precision' })
-  .refine((a) => a.layout === 'file' || a.tower === undefined, { message: '--tower applies to --layout file only (hf writes both towers)' });
+  .refine((a) => a.layout === 'file' || a.tower === undefined, { message: '--tower applies to --layout file only (hf writes both towers)' })
+  .refine((a) => a.layout === 'hf' || a.variant !== undefined, { message: 'needs --variant tiny|vit-b32', path: ['variant'] });
 
 interface CommonArgs {
   variant: ClipVisionVariant;
@@ -43,7 +44,7 @@ export type MakeModelsArgs = SingleFileArgs | FolderArgs;
 
 /**
  * `tiny` defaults to fp16-weights (float16 storage, float32 compute) so the file stays under 1 MB; `vit-b32`
- * defaults to fp32. For one file, `--fp16` makes the whole graph compute in float16; for a folder it adds float16
+ * (the folder's default variant) defaults to fp32. For one file, `--fp16` makes the whole graph compute in float16; for a folder it adds float16
  * towers beside the default ones. Throws with the usage on bad arguments.
  */
 export function parseMakeModelsArgs(argv: string[]): MakeModelsArgs {
@@ -71,8 +72,10 @@ export function parseMakeModelsArgs(argv: string[]): MakeModelsArgs {
     throw new Error(`Bad arguments:\n${problems}\n${MAKE_MODELS_USAGE}`);
   }
   const args = parsed.data;
-  const defaultPrecision: ClipPrecision = args.variant === 'tiny' ? 'fp16-weights' : 'fp32';
-  const common = { variant: args.variant, seed: args.seed ?? 1, outPath: args.out };
+  // A folder is the real model's layout, so it defaults to the real model's size.
+  const variant: ClipVisionVariant = args.variant ?? 'vit-b32';
+  const defaultPrecision: ClipPrecision = variant === 'tiny' ? 'fp16-weights' : 'fp32';
+  const common = { variant, seed: args.seed ?? 1, outPath: args.out };
   if (args.layout === 'hf') return { layout: 'hf', ...common, precision: args.precision ?? defaultPrecision, fp16: args.fp16 ?? false };
   return { layout: 'file', tower: args.tower ?? 'vision', ...common, precision: args.fp16 ? 'fp16' : (args.precision ?? defaultPrecision) };
 }

@@ -170,13 +170,17 @@ describe('Dataset Health in the browser, on the bundled sample', () => {
     expect(await app.grid.locator('[data-testid=grid-item]').first().getAttribute('data-index')).toBe(String(index));
   });
 
-  it('says inline why text search and cluster names need a model with a text tower', async () => {
+  it('says inline why text search, zero-shot labels and cluster names need a model with a text tower', async () => {
     await app.page.getByTestId('search-input').fill('a shoe');
     await app.page.getByTestId('search-submit').click();
     await expect.poll(() => app.page.getByTestId('search-error').textContent()).toMatch(/has no text tower/);
+    const zeroShot = app.page.getByTestId('zero-shot');
+    await zeroShot.getByRole('button').click();
+    await expect.poll(() => zeroShot.getByRole('alert').textContent()).toMatch(/has no text tower/);
     await app.openClusters();
-    await app.page.getByTestId('name-clusters').click();
-    await expect.poll(() => app.page.getByTestId('cluster-names-error').textContent()).toMatch(/has no text tower/);
+    const nameClusters = app.page.getByTestId('name-clusters');
+    await nameClusters.getByRole('button').click();
+    await expect.poll(() => nameClusters.getByRole('alert').textContent()).toMatch(/has no text tower/);
   });
 
   it('logged no console errors and threw no page errors', () => {

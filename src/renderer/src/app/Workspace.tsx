@@ -11,6 +11,7 @@ import { isColorMode, useMapColoring, type ColorChoice } from '../features/score
 import { SelectionPanel } from '../features/gallery/SelectionPanel';
 import { activeRanking, similarResultsTitle, type RankedResults } from '../features/search/search-results';
 import { SEARCH_TOP_K, SearchBar } from '../features/search/SearchBar';
+import { WordListForm } from '../features/search/WordListForm';
 import { HoverCard } from '../features/hover/HoverCard';
 import { JobsPanel, ProgressBar } from '../features/jobs/JobsPanel';
 import { jobsForDisplay, progressFraction, runningJobFor, type JobsById } from '../features/jobs/jobs-state';
@@ -268,6 +269,22 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
             ) : (
               <Legend columns={points} classes={summary.classes} mode={isColorMode(colorChoice) ? colorChoice : 'error'} />
             )}
+          </div>
+        )}
+        {summary.embedder !== null && (
+          <div className="sidebar-section">
+            <h3 className="panel-title">Zero-shot labels</h3>
+            <WordListForm
+              testId="zero-shot"
+              label="Class names for zero-shot labels"
+              placeholder="classes, a,b,c (default: labels)"
+              button="Label"
+              busyButton="Labelling…"
+              onSubmit={async (classes) => {
+                await client.call('labels.zeroShot', { datasetId: summary.id, ...(classes ? { classes } : {}) });
+                setColorChoice('score:zero_shot_label');
+              }}
+            />
           </div>
         )}
         <div className="sidebar-section">

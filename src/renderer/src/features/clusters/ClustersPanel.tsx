@@ -1,7 +1,5 @@
-import { useState, type FormEvent } from 'react';
 import type { ClusterSummary } from '../../../../shared/model/scores';
-import { errorMessage } from '../../app/error-message';
-import '../search/search.css';
+import { WordListForm } from '../search/WordListForm';
 import { formatPercent, formatScore } from '../scores/format-score';
 import { Thumbnail } from '../thumbnails/Thumbnail';
 import { clusterTitle, topConfusionText } from './cluster-members';
@@ -73,49 +71,6 @@ function ClusterRow(props: {
   );
 }
 
-/**
- * Names the clusters with CLIP: by the label vocabulary (empty field) or the user's comma-separated words. The
- * names arrive with the next clusters reload; a model without a text tower gets its reason inline.
- */
-function NameClustersForm(props: { onName(words: string[] | undefined): Promise<unknown> }) {
-  const [words, setWords] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    const list = words.split(',').map((w) => w.trim()).filter((w) => w !== '');
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onName(list.length > 0 ? list : undefined);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form className="clusters-name-form" onSubmit={(e) => void submit(e)}>
-      <input
-        type="text"
-        data-testid="cluster-words"
-        aria-label="Words to name clusters by"
-        placeholder="words, a,b,c (default: labels)"
-        value={words}
-        onChange={(e) => setWords(e.target.value)}
-      />
-      <button type="submit" data-testid="name-clusters" disabled={busy}>
-        {busy ? 'Naming…' : 'Name clusters'}
-      </button>
-      {error !== null && (
-        <div className="search-error" role="alert" data-testid="cluster-names-error">
-          {error}
-        </div>
-      )}
-    </form>
-  );
-}
-
 /** Clusters of the layout, weakest first: click selects a cluster's images and zooms to them, hover outlines them. */
 export function ClustersPanel(props: {
   clusters: readonly ClusterSummary[];
@@ -129,7 +84,16 @@ export function ClustersPanel(props: {
       <div className="clusters-header muted">
         {props.clusters.length.toLocaleString()} clusters, weakest first. Click one to select it.
       </div>
-      <NameClustersForm onName={props.onName} />
+      <div className="clusters-name-form">
+        <WordListForm
+          testId="name-clusters"
+          label="Words to name clusters by"
+          placeholder="words, a,b,c (default: labels)"
+          button="Name clusters"
+          busyButton="Naming…"
+          onSubmit={props.onName}
+        />
+      </div>
       <div className="clusters-list">
         {props.clusters.map((cluster) => (
           <ClusterRow

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeRanking, scoreOf, similarResultsTitle, textResultsTitle, type RankedResults } from './search-results';
+import { activeRanking, parseWordList, scoreOf, similarResultsTitle, textResultsTitle, type RankedResults } from './search-results';
 
 describe('search results in the grid', () => {
   const ranking: RankedResults = { title: textResultsTitle('  red car '), indices: Uint32Array.of(5, 2, 9), scores: Float32Array.of(0.9, 0.5, 0.25) };
@@ -16,5 +16,10 @@ describe('search results in the grid', () => {
     expect(similarResultsTitle([1, 2, 3])).toBe('Similar to 3 images');
     expect(scoreOf(ranking, 2)).toBeCloseTo(0.5);
     expect(scoreOf(ranking, 7)).toBeNull();
+  });
+
+  it('reads a comma-separated word list; empty means the default', () => {
+    expect(parseWordList(' cat, dog ,, fish ')).toEqual(['cat', 'dog', 'fish']);
+    expect(parseWordList(' , ')).toBeUndefined();
   });
 });

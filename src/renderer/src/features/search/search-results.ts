@@ -24,3 +24,12 @@ export function scoreOf(ranking: RankedResults, index: number): number | null {
   const at = ranking.indices.indexOf(index);
   return at < 0 ? null : (ranking.scores[at] ?? null);
 }
+
+/** Splits "cat, dog ,, fish" into ['cat', 'dog', 'fish']; an empty field means "use the default" (undefined). */
+export function parseWordList(text: string): string[] | undefined {
+  const words = text
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
+  return words.length > 0 ? words : undefined;
+}

@@ -5,7 +5,7 @@ import { createClient, type ApiClient } from '../shared/api/client.js';
 import { createInProcessTransport } from '../shared/api/in-process-transport.js';
 import { createEngine } from '../core/engine.js';
 import { clustersCsv } from '../core/export/clusters-csv.js';
-import { CliUsageError, parseIntOption, parseMethodOption, withUsageErrors } from './args.js';
+import { CliUsageError, parseIntOption, parseMethodOption, parseProviderOption, PROVIDER_OPTION_HELP, withUsageErrors } from './args.js';
 import { progressPrinter, waitForJob } from './wait-for-job.js';
 
 /** Image paths by index, from the API's own path list export. */
@@ -28,6 +28,7 @@ const HELP = `Usage: dataset-health analyze DIR --out OUTDIR [options]
   --embeddings FILE    precomputed embeddings .npy, float32 [N,D], rows in labels-file order
   --model ID|PATH      'clip-vit-b32', 'pixels', or an .onnx file / model folder
                        (default: clip-vit-b32 when cached, else the basic pixels embedder)
+  ${PROVIDER_OPTION_HELP}
   --method umap|tsne   2-D layout method (default umap)
   --seed N             layout seed (default 42)
   --data-dir DIR       where project stores and models live (default: the user data directory)
@@ -46,6 +47,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
         metrics: { type: 'string' },
         embeddings: { type: 'string' },
         model: { type: 'string' },
+        provider: { type: 'string' },
         method: { type: 'string' },
         seed: { type: 'string' },
         'data-dir': { type: 'string' },
@@ -62,6 +64,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   if (!values.out) throw new CliUsageError('analyze needs --out OUTDIR');
   const method = parseMethodOption(values.method);
   const seed = parseIntOption('seed', values.seed);
+  const provider = parseProviderOption(values.provider);
   const outDir = resolve(values.out);
 
   const t0 = performance.now();
@@ -89,6 +92,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       datasetId: opened.id,
       method,
       ...(values.model ? { model: values.model } : {}),
+      ...(provider ? { provider } : {}),
       ...(values.embeddings ? { embeddingsPath: resolve(values.embeddings) } : {}),
       ...(seed !== undefined ? { seed } : {}),
     });
@@ -125,6 +129,9 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       annotations: summary.detection ?? null,
       embedder: summary.embedder,
       executionProvider: summary.embedder?.executionProvider ?? null,
+      // What was asked for, and every provider passed over for the one used (not installed, failed to start).
+      providerRequested: provider ?? 'auto',
+      providersSkipped: summary.embedder?.skippedProviders ?? [],
       embedded: summary.embeddedCount,
       layout: summary.layout,
       predictions: summary.predictions,

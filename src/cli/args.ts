@@ -1,3 +1,5 @@
+import { UnknownProviderError } from '../core/embed/provider-plan.js';
+import { resolveProviderPlan } from '../core/embed/providers.js';
 import type { LayoutMethod } from '../shared/model/dataset.js';
 
 export class CliUsageError extends Error {}
@@ -23,4 +25,22 @@ export function parseIntOption(name: string, value: string | undefined): number 
   const n = Number(value);
   if (!Number.isInteger(n)) throw new CliUsageError(`--${name} must be an integer, got '${value}'`);
   return n;
+}
+
+/** Help text for `--provider`, shared by every command that runs a model. */
+export const PROVIDER_OPTION_HELP = `--provider X       onnxruntime execution provider: auto (default: cuda when installed, webgpu,
+                       coreml/dml, then cpu), one name (used alone, no fallback), or an ordered list (webgpu,cpu)`;
+
+/**
+ * The `--provider` option, checked before any work starts; returns it as the API takes it (undefined: auto).
+ * An unknown name is a usage error listing the valid ones.
+ */
+export function parseProviderOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return resolveProviderPlan(value).requested;
+  } catch (err) {
+    if (err instanceof UnknownProviderError) throw new CliUsageError(`--provider: ${err.message}`);
+    throw err;
+  }
 }

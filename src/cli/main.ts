@@ -14,7 +14,7 @@ const USAGE = `Usage: dataset-health <command> [options]
 
 Commands:
   analyze DIR --out OUTDIR [--labels FILE] [--predictions FILE] [--embeddings FILE.npy]
-              [--model ID|PATH] [--method umap|tsne] [--seed N] [--data-dir DIR]
+              [--model ID|PATH] [--provider auto|NAME|LIST] [--method umap|tsne] [--seed N] [--data-dir DIR]
       Scan, embed, lay out and score DIR; writes OUTDIR/points.csv and OUTDIR/summary.json.
   project IN.npy --out OUT.npy [--method umap|tsne] [--neighbors N] [--perplexity P] [--seed S]
               [--threads T] [--data-dir DIR]
@@ -23,7 +23,7 @@ Commands:
       Text-to-image search with CLIP: prints rank, path and score of the best matches.
   zero-shot DIR --out OUTDIR [--classes a,b,c] [--templates T]... [--model ID|PATH] [--data-dir DIR]
       CLIP zero-shot labels for every image; writes them as columns of OUTDIR/points.csv.
-  serve [DIR] [--port N] [--data-dir DIR]
+  serve [DIR] [--port N] [--data-dir DIR] [--provider auto|NAME|LIST]
       Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).
       Without DIR it opens the bundled sample dataset.
   tokenize [--vocab FILE] TEXT...

@@ -3,12 +3,15 @@ import { resolve } from 'node:path';
 import { createEngine } from '../core/engine.js';
 import { sampleDatasetRoot, rendererDir } from '../core/resources.js';
 import { startServer } from '../server/index.js';
-import { parseIntOption, withUsageErrors } from './args.js';
+import { parseIntOption, parseProviderOption, PROVIDER_OPTION_HELP, withUsageErrors } from './args.js';
 
-const HELP = `Usage: dataset-health serve [DIR] [--port N] [--data-dir DIR]
+const HELP = `Usage: dataset-health serve [DIR] [--port N] [--data-dir DIR] [--provider X]
 
 Serves the app on 127.0.0.1 (browser mode) and prints its URL, which carries a random session token.
-Without DIR the bundled sample dataset opens.`;
+Without DIR the bundled sample dataset opens.
+
+  ${PROVIDER_OPTION_HELP}
+                       (the default for analyses started in the app; the app can choose another)`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values, positionals } = withUsageErrors(() =>
@@ -19,6 +22,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        provider: { type: 'string' },
       },
     }),
   );
@@ -27,9 +31,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const root = positionals[0] ? resolve(positionals[0]) : sampleDatasetRoot();
+  const provider = parseProviderOption(values.provider);
   const engine = await createEngine({
     dataDir: values['data-dir'] ? resolve(values['data-dir']) : undefined,
     initialDataset: root,
+    providers: provider,
   });
   const server = await startServer({ engine, port: parseIntOption('port', values.port) ?? 0, staticDir: rendererDir() });
   process.stdout.write(`Dataset Health is running in browser mode. Open:\n  ${server.url}\n(Ctrl+C to stop)\n`);

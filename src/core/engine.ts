@@ -17,6 +17,8 @@ import { layoutEmbeddings, reprojectSubset } from './analyze/project-stage.js';
 import { TextFeatureService } from './analyze/text-features-service.js';
 import { loadZeroShot, namedClusters } from './analyze/text-features.js';
 import { makeThumbnail } from './decode/thumbnail.js';
+import { UnknownProviderError, validProviderNames, type ProviderPlan } from './embed/provider-plan.js';
+import { detectProviderCapabilities, resolveProviderPlan } from './embed/providers.js';
 import { pathsList } from './export/paths-list.js';
 import { pointsCsv } from './export/points-csv.js';
 import { JobRegistry } from './jobs/job-registry.js';
@@ -35,8 +37,11 @@ export interface EngineOptions {
   initialDataset?: string | null | undefined;
   /** Allow `export.selection` to write files on this machine (CLI, desktop). Off for the browser-mode server. */
   allowFileWrites?: boolean | undefined;
-  /** ONNX execution providers in order of preference; default webgpu, then cpu. */
-  providers?: readonly string[] | undefined;
+  /**
+   * The execution provider request used when `job.analyze` names none: 'auto', a name or an ordered list (see
+   * AnalyzeParams.provider); default 'auto'.
+   */
+  providers?: string | readonly string[] | undefined;
   version?: string | undefined;
   /** An Electron-ABI build of better-sqlite3 (see ARCHITECTURE.md); plain Node uses the installed one. */
   sqliteNativeBinding?: string | undefined;
@@ -54,6 +59,16 @@ interface OpenDataset {
 
 const THUMBNAIL_MAX_PX = 512;
 
+/** An unknown provider name is refused before any work starts, with the valid names. */
+function planProvidersOrRefuse(request: string | readonly string[] | undefined): ProviderPlan {
+  try {
+    return resolveProviderPlan(request);
+  } catch (error) {
+    if (error instanceof UnknownProviderError) throw new ApiError('unknown-provider', error.message);
+    throw error;
+  }
+}
+
 export async function createEngine(options: EngineOptions = {}): Promise<EngineHost> {
   const dataDir = options.dataDir ?? defaultDataDir();
   const modelCacheDir = options.modelCacheDir ?? path.join(dataDir, 'models');
@@ -64,7 +79,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
   const jobs = new JobRegistry((status) => emit('job.progress', status));
   const datasets = new Map<string, OpenDataset>();
   const textFeatures = new TextFeatureService({
-    textTowerLoader: options.textTowerLoader ?? ((modelDir) => loadClipTextTower(modelDir, options.providers ? { providers: options.providers } : {})),
+    // The text tower runs where the user's provider choice says; by default the text encoder picks its own order.
+    textTowerLoader:
+      options.textTowerLoader ??
+      ((modelDir) => loadClipTextTower(modelDir, options.providers !== undefined ? { providers: planProvidersOrRefuse(options.providers).providers } : {})),
     ...(options.exactSearchMaxPoints !== undefined ? { exactSearchMaxPoints: options.exactSearchMaxPoints } : {}),
   });
 
@@ -89,7 +107,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
       return {
         version: options.version ?? '0.1.0',
         initialDataset: options.initialDataset ? { root: options.initialDataset } : null,
-        capabilities: { writeFiles: options.allowFileWrites ?? false, projectionMethods: [...projectionMethods] },
+        capabilities: {
+          writeFiles: options.allowFileWrites ?? false,
+          projectionMethods: [...projectionMethods],
+          executionProviders: validProviderNames(detectProviderCapabilities()),
+        },
       };
     },
 
@@ -166,15 +188,16 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
       return datasetSummary(dataset.store, datasetId);
     },
 
-    async 'job.analyze'({ datasetId, model, embeddingsPath, method = 'umap', seed = 42 }) {
+    async 'job.analyze'({ datasetId, model, embeddingsPath, method = 'umap', seed = 42, provider }) {
       const dataset = datasetById(datasetId);
       getProjector(method); // an unavailable method is refused before any work starts
+      const providerPlan = planProvidersOrRefuse(provider ?? options.providers);
       const running = jobs.running(datasetId, 'analyze');
       if (running) return running.status;
       const { status } = jobs.start(datasetId, 'analyze', async (ctx) => {
         const embedder = embeddingsPath
           ? importEmbeddings(dataset.store, path.resolve(embeddingsPath), ctx)
-          : await embedMissing(dataset.store, { root: dataset.root, modelCacheDir, ...(model ? { model } : {}), ...(options.providers ? { providers: options.providers } : {}) }, ctx);
+          : await embedMissing(dataset.store, { root: dataset.root, modelCacheDir, ...(model ? { model } : {}), providerPlan }, ctx);
         await layoutEmbeddings(
           dataset.store,
           {

@@ -15,6 +15,8 @@ interface Summary {
   skipped: number;
   embedder: { id: string };
   executionProvider: string;
+  providerRequested: string;
+  providersSkipped: { provider: string; stage: string; reason: string }[];
   labelSource: string;
   problems: { file: string; line?: number; kind: string; message: string }[];
   timingsMs: Record<string, number>;
@@ -97,8 +99,39 @@ describe('dataset-health analyze', () => {
     expect(summary.executionProvider).toBe('cpu');
     // No GPU here: WebGPU is tried first and its failure is reported, not fatal.
     expect(summary.problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'provider-fallback', message: expect.stringContaining('webgpu') })]));
+    expect(summary.providerRequested).toBe('auto');
+    expect(summary.providersSkipped).toEqual(expect.arrayContaining([{ provider: 'webgpu', stage: 'create', reason: expect.stringMatching(/adapter/i) }]));
     const rows = readFileSync(path.join(out, 'points.csv'), 'utf8').trimEnd().split('\n');
     expect(rows).toHaveLength(1 + summary.images);
+  });
+
+  it('runs on the provider named with --provider, skipping none, and records it', async () => {
+    const model = await writeTinyClipModel(path.join(work, 'models/tiny-clip.onnx'));
+    const out = path.join(work, 'cpu-out');
+    const code = await main(['analyze', fixture.root, '--model', model, '--provider', 'CPU', '--out', out, '--data-dir', path.join(work, 'data-cpu')]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+    expect([summary.executionProvider, summary.providerRequested, summary.providersSkipped]).toEqual(['cpu', 'cpu', []]);
+    expect(summary.problems.filter((p) => p.kind === 'provider-fallback')).toEqual([]);
+  });
+
+  it('fails with the reason when a forced provider cannot run, instead of falling back', async () => {
+    const model = await writeTinyClipModel(path.join(work, 'models/tiny-clip.onnx'));
+    const stderr = vi.mocked(process.stderr.write);
+    stderr.mockClear();
+    const code = await main(['analyze', fixture.root, '--model', model, '--provider', 'webgpu', '--out', path.join(work, 'webgpu-out'), '--data-dir', path.join(work, 'data-webgpu')]);
+    const printed = stderr.mock.calls.map((call) => String(call[0])).join('');
+    if (code === 0) return expect(printed).not.toContain('failed at'); // a machine with a GPU adapter runs it
+    expect(code).toBe(1);
+    expect(printed).toContain(`The webgpu execution provider failed at creating the session for ${model}`);
+    expect(printed).toContain("Choose 'auto' or another provider to fall back.");
+  });
+
+  it('refuses an unknown provider as a usage error naming the valid ones', async () => {
+    const stderr = vi.mocked(process.stderr.write);
+    stderr.mockClear();
+    expect(await main(['analyze', fixture.root, '--provider', 'tpu', '--out', path.join(work, 'tpu')])).toBe(2);
+    expect(stderr.mock.calls.map((call) => String(call[0])).join('')).toContain("--provider: Unknown execution provider 'tpu'. Valid: auto, cpu");
   });
 
   it('answers usage errors with exit code 2 and the help text', async () => {

@@ -54,6 +54,7 @@ describe.each(TRANSPORT_NAMES)('API contract over %s', (transportName) => {
     expect(info.initialDataset).toEqual({ root: fixture.root });
     expect(info.capabilities.projectionMethods).toContain('umap');
     expect(info.capabilities.writeFiles).toBe(false);
+    expect(info.capabilities.executionProviders?.slice(0, 2)).toEqual(['auto', 'cpu']);
   });
 
   it('dataset.open scans, labels from folders, joins predictions and lists bad files', async () => {
@@ -200,6 +201,7 @@ describe.each(TRANSPORT_NAMES)('API contract over %s', (transportName) => {
     await expectApiError(client.call('dataset.summary', { datasetId: 'nope' }), 'dataset-not-open');
     await expectApiError(client.call('image.record', { datasetId, index: 10_000 }), 'unknown-image');
     await expectApiError(client.call('job.cancel', { jobId: 'nope' }), 'unknown-job');
+    await expectApiError(client.call('job.analyze', { datasetId, model: 'pixels', provider: ['webgpu', 'tpu'] }), 'unknown-provider');
   });
 
   it('a cancelled analysis stops, and the next one resumes and finishes', async () => {

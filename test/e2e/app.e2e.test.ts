@@ -69,6 +69,8 @@ describe('Dataset Health in the browser, on the bundled sample', () => {
   it('starts analyzing on first open, and a cancelled analysis can be started again', async () => {
     await app.page.getByTestId('job-cancel').click();
     await app.page.locator('[data-testid=job][data-state=cancelled]').waitFor();
+    // The provider choice sits beside Analyze; the CPU is always offered, and the sample runs without a model anyway.
+    await app.page.getByTestId('provider-select').selectOption('cpu');
     await app.page.getByTestId('analyze').click();
   });
 

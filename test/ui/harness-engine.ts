@@ -156,10 +156,18 @@ export async function createHarnessEngine(options: HarnessOptions): Promise<Engi
     labelSource: 'csv',
     classes,
     problems,
-    embedder: hasLayout ? { id: 'pixels-v1', name: 'Basic pixels embedder (no model)', dim: 784, executionProvider: 'none' } : null,
+    embedder: hasLayout
+      ? {
+          id: 'clip-vit-b32',
+          name: 'CLIP ViT-B/32',
+          dim: 512,
+          executionProvider: 'webgpu',
+          skippedProviders: [{ provider: 'cuda', stage: 'unavailable', reason: 'the CUDA provider library is not installed: run `npm run setup:cuda`' }],
+        }
+      : null,
     embeddedCount: hasLayout ? count : 0,
     layout: hasLayout
-      ? { method: 'umap', embedderId: 'pixels-v1', params: { nNeighbors: 15 }, pointCount: count, createdAtMs: Date.now() }
+      ? { method: 'umap', embedderId: 'clip-vit-b32', params: { nNeighbors: 15 }, pointCount: count, createdAtMs: Date.now() }
       : null,
     predictions: { file: 'predictions.csv', matched: count, missing: 0, hasProbabilities: true, accuracy },
   });
@@ -211,7 +219,7 @@ export async function createHarnessEngine(options: HarnessOptions): Promise<Engi
     'app.info': async () => ({
       version: '0.0.0-harness',
       initialDataset: { root },
-      capabilities: { writeFiles: false, projectionMethods: ['umap'] },
+      capabilities: { writeFiles: false, projectionMethods: ['umap'], executionProviders: ['auto', 'cpu', 'webgpu', 'cuda'] },
     }),
     'dataset.open': async ({ root: asked }) => {
       if (path.resolve(asked) !== root) throw new ApiError('not-a-dataset', `the UI harness serves only ${root}`, asked);

@@ -19,7 +19,9 @@ export function datasetSummary(store: ProjectStore, id: string): DatasetSummary 
   const meta = store.getMeta();
   const root = meta.root ?? '';
   const layout = currentLayout(store);
-  const embedder = layout ? store.getEmbedder(layout.embedderId) : (store.listEmbedders()[0] ?? null);
+  const stored = layout ? store.getEmbedder(layout.embedderId) : (store.listEmbedders()[0] ?? null);
+  const skippedProviders = stored ? store.getProviderSkips(stored.id) : null;
+  const embedder = stored && skippedProviders?.length ? { ...stored, skippedProviders } : stored;
   const predictions = store.loadPredictions();
   const detection = store.getDetectionSource();
   return {

@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/api/errors.js';
-import type { EmbedderInfo, InputProblem } from '../../shared/model/dataset.js';
+import type { EmbedderInfo, InputProblem, ProviderSkip } from '../../shared/model/dataset.js';
 import { parseNpy } from '../dataset/npy.js';
 import { ProblemList } from '../dataset/problems.js';
 import { embedInBatches } from '../embed/embed-in-batches.js';
 import { OnnxClipEmbedder } from '../embed/onnx-clip-embedder.js';
+import { attributeRunFailures, midRunFailureMessage, ProviderRunError } from '../embed/provider-failure.js';
+import type { ProviderPlan } from '../embed/provider-plan.js';
+import { defaultBatchSize, resolveProviderPlan } from '../embed/providers.js';
 import { resolveEmbedder } from '../embed/resolve-embedder.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
@@ -16,52 +19,63 @@ export interface EmbedStageOptions {
   modelCacheDir: string;
   /** Model id or path; undefined picks CLIP ViT-B/32 when cached, else the pixels embedder. */
   model?: string;
-  providers?: readonly string[];
+  /** Execution providers to try (`resolveProviderPlan`); default: this machine's automatic order. */
+  providerPlan?: ProviderPlan;
 }
 
 /**
  * Embeds every usable image that has no vector from the chosen embedder yet. Each batch is saved as it finishes,
- * so a cancelled or crashed run picks up where it stopped. Returns the embedder used.
+ * so a cancelled or crashed run, or one whose provider fails mid-way, picks up where it stopped. Returns the
+ * embedder used. `load` is the embedder factory (tests pass their own).
  */
-export async function embedMissing(store: ProjectStore, options: EmbedStageOptions, ctx: JobContext): Promise<EmbedderInfo> {
+export async function embedMissing(store: ProjectStore, options: EmbedStageOptions, ctx: JobContext, load: typeof resolveEmbedder = resolveEmbedder): Promise<EmbedderInfo> {
   ctx.stage('Loading model', 0, 'model');
-  const embedder = await resolveEmbedder(options.model, {
-    modelCacheDir: options.modelCacheDir,
-    ...(options.providers ? { providers: options.providers } : {}),
-  });
+  const plan = options.providerPlan ?? resolveProviderPlan(undefined);
+  const loaded = await load(options.model, { modelCacheDir: options.modelCacheDir, providers: plan.providers, batchSize: defaultBatchSize });
   try {
-    const { info } = embedder;
+    const { info } = loaded;
     store.saveEmbedder(info);
     const done = new Set(store.embeddedIdxs(info.id));
     const todo = store.listImages().filter((row) => row.status === 'ok' && !done.has(row.idx));
     const pathOf = new Map(todo.map((row) => [row.idx, row.path]));
     const problems = new ProblemList(20);
+    const onnx = info.executionProvider !== 'none';
+    const tried = loaded instanceof OnnxClipEmbedder ? loaded.skippedProviders : [];
+    const skipped: ProviderSkip[] = onnx ? [...plan.excluded.map((e) => ({ ...e, stage: 'unavailable' as const })), ...tried] : [];
+    store.saveProviderSkips(info.id, skipped);
     // A faster provider that could not start is worth telling: the user may expect the GPU to be used.
-    if (embedder instanceof OnnxClipEmbedder) {
-      for (const skipped of embedder.skippedProviders) {
-        problems.add({ file: embedder.info.name, kind: 'provider-fallback', message: `${skipped.provider} was not used (${skipped.stage}): ${skipped.reason}; running on ${info.executionProvider}` });
-      }
+    for (const skip of tried) {
+      problems.add({ file: info.name, kind: 'provider-fallback', message: `${skip.provider} was not used (${skip.stage}): ${skip.reason}; running on ${info.executionProvider}` });
     }
-    ctx.stage(`Embedding images (${info.name}, ${info.executionProvider})`, todo.length, 'embed');
+    const embedder = onnx ? attributeRunFailures(loaded, info.executionProvider) : loaded;
+    const via = onnx ? `, ${info.executionProvider}, batch ${loaded.batchSize}` : '';
+    ctx.stage(`Embedding images (${info.name}${via})`, todo.length, 'embed');
+    let saved = 0;
     try {
       await embedInBatches({
         embedder,
         absPaths: todo.map((row) => path.join(options.root, row.path)),
         idxs: todo.map((row) => row.idx),
         signal: ctx.signal,
-        onBatch: (idxs, vectors) => store.saveEmbeddingBatch(info.id, info.dim, idxs, vectors),
+        onBatch: (idxs, vectors) => {
+          store.saveEmbeddingBatch(info.id, info.dim, idxs, vectors);
+          saved += idxs.length;
+        },
         onFailed: (idx, reason) => {
           problems.add({ file: pathOf.get(idx) ?? `#${idx}`, kind: 'embed-failed', message: reason });
         },
         onProgress: (n, total) => ctx.progress(n, total),
       });
+    } catch (error) {
+      if (!(error instanceof ProviderRunError)) throw error;
+      throw new Error(midRunFailureMessage({ provider: error.provider, reason: error.reason, saved, total: todo.length }), { cause: error });
     } finally {
       // Failures found before a cancel are still worth reporting.
       store.replaceProblems('embed', problems.toArray());
     }
     return info;
   } finally {
-    await embedder.close();
+    await loaded.close();
   }
 }
 

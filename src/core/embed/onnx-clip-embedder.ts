@@ -18,10 +18,10 @@ export interface OnnxClipEmbedderOptions {
   /** Store key, e.g. 'clip-vit-b32' or 'onnx:<content hash>'. */
   id: string;
   name: string;
-  /** Execution providers in order of preference; default webgpu then cpu. */
+  /** Execution providers in order of preference; default this machine's automatic order (`resolveProviderPlan`). */
   providers?: readonly string[];
-  /** Default 32. */
-  batchSize?: number;
+  /** Default 32; a function picks it for the execution provider the model loaded on. */
+  batchSize?: number | ((provider: string) => number);
   /** Images decoded at once within a batch (sharp runs them on the libuv pool); default 8. */
   decodeConcurrency?: number;
   /**
@@ -47,8 +47,11 @@ export class OnnxClipEmbedder implements Embedder {
 
   /** Loads and checks the model; errors name `modelPath`. */
   static async load(modelPath: string, options: OnnxClipEmbedderOptions): Promise<OnnxClipEmbedder> {
-    const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Batch size must be a positive integer, got ${batchSize}`);
+    const checkBatchSize = (size: number): number => {
+      if (!Number.isInteger(size) || size < 1) throw new RangeError(`Batch size must be a positive integer, got ${size}`);
+      return size;
+    };
+    if (typeof options.batchSize === 'number') checkBatchSize(options.batchSize);
     const fileStat = await stat(modelPath).catch(() => null);
     if (!fileStat?.isFile()) throw new Error(`Model file not found: ${modelPath}`);
 
@@ -57,6 +60,13 @@ export class OnnxClipEmbedder implements Embedder {
       ? await WorkerClipRunner.load(workerUrl, modelPath, options.providers)
       : await InThreadClipRunner.load(modelPath, options.providers);
     const info: EmbedderInfo = { id: options.id, name: options.name, dim: runner.info.dim, executionProvider: runner.info.provider };
+    let batchSize: number;
+    try {
+      batchSize = checkBatchSize(typeof options.batchSize === 'function' ? options.batchSize(runner.info.provider) : (options.batchSize ?? 32));
+    } catch (error) {
+      await runner.release();
+      throw error;
+    }
     return new OnnxClipEmbedder(info, batchSize, runner, options.decodeConcurrency ?? 8);
   }
 

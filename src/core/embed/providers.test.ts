@@ -1,10 +1,21 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyClipModel } from '../../../test/fixtures/models/tiny-clip.js';
-import { createSessionWithFallback, describeProviderChoice, ModelLoadError } from './providers.js';
+import { UnknownProviderError } from './provider-plan.js';
+import {
+  createSessionWithFallback,
+  defaultBatchSize,
+  describeProviderChoice,
+  detectProviderCapabilities,
+  ModelLoadError,
+  onnxruntimeBindingDir,
+  prefersFp16,
+  resolveProviderPlan,
+} from './providers.js';
 
 let dir: string;
 let modelPath: string;
@@ -35,6 +46,8 @@ describe('createSessionWithFallback', () => {
       expect(result.skipped).toHaveLength(1);
       expect(result.skipped[0]).toMatchObject({ provider: 'webgpu', stage: 'create' });
       expect(result.skipped[0]?.reason).toMatch(/adapter/i);
+      // onnxruntime's source location and failed condition are noise to a user: only its message is kept.
+      expect(result.skipped[0]?.reason).not.toMatch(/\.cc:\d+|was false/);
       expect(describeProviderChoice(result)).toMatch(/^cpu \(skipped webgpu: /);
     } finally {
       await result.session.release();
@@ -94,5 +107,48 @@ describe('createSessionWithFallback', () => {
     });
     await expect(attempt).rejects.toThrow('wrong kind of model');
     expect(validations).toBe(1);
+  });
+});
+
+describe('a provider the user forced', () => {
+  it('fails with why and how to fix it, instead of falling back', async (context) => {
+    if (detectProviderCapabilities().cuda.usable) context.skip(); // this case is about machines without CUDA
+    const attempt = createSessionWithFallback(modelPath, { providers: resolveProviderPlan('cuda').providers });
+    await expect(attempt).rejects.toThrow(`The cuda execution provider failed at creating the session for ${modelPath}: `);
+    await expect(attempt).rejects.toThrow(/npm run setup:cuda.*Choose 'auto' or another provider to fall back\.$/);
+  });
+});
+
+describe('resolveProviderPlan on this machine', () => {
+  it('detects the binding\'s providers, and CUDA only with its library installed', () => {
+    const caps = detectProviderCapabilities();
+    expect(caps.compiled).toContain('cpu');
+    expect(caps.platform).toBe(process.platform);
+    const cudaInstalled = existsSync(join(onnxruntimeBindingDir(), process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
+    if (!cudaInstalled) expect(caps.cuda).toEqual({ usable: false, reason: expect.any(String) });
+    const plan = resolveProviderPlan(undefined);
+    expect(plan.providers.at(-1)).toBe('cpu');
+    expect(plan.strict).toBe(false);
+    expect(plan.providers.includes('cuda')).toBe(caps.cuda.usable);
+  });
+
+  it('refuses an unknown provider with the valid names', () => {
+    expect(() => resolveProviderPlan('tpu')).toThrow(UnknownProviderError);
+    expect(() => resolveProviderPlan('tpu')).toThrow(/Valid: auto, cpu/);
+  });
+});
+
+describe('per-provider defaults', () => {
+  it('batches larger on GPUs than on the CPU', () => {
+    expect(defaultBatchSize('cpu')).toBe(32);
+    expect(defaultBatchSize('webgpu')).toBe(64);
+    expect(defaultBatchSize('cuda')).toBe(128);
+    expect(defaultBatchSize('something-new')).toBe(32);
+  });
+
+  it('prefers fp16 model files on GPU providers only', () => {
+    for (const gpu of ['cuda', 'webgpu', 'dml', 'coreml', 'tensorrt']) expect(prefersFp16(gpu)).toBe(true);
+    expect(prefersFp16('cpu')).toBe(false);
+    expect(prefersFp16('something-new')).toBe(false);
   });
 });

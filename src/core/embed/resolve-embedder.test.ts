@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyClipModel } from '../../../test/fixtures/models/tiny-clip.js';
 import type { Embedder } from './embedder.js';
+import { defaultBatchSize } from './providers.js';
 import { clipVitB32Path, resolveEmbedder } from './resolve-embedder.js';
 
 let dir: string;
@@ -66,5 +67,18 @@ describe('resolveEmbedder', () => {
     const text = join(dir, 'model.txt');
     await writeFile(text, 'x');
     await expect(resolveEmbedder(text, { modelCacheDir: emptyCache })).rejects.toThrow(`${text} is not an .onnx file`);
+  });
+});
+
+describe('batch size', () => {
+  it('defaults to the execution provider\'s batch size, or follows the caller\'s rule for the provider it loaded on', async () => {
+    const byDefault = await resolveEmbedder(tinyPath, { modelCacheDir: emptyCache, providers });
+    await byDefault.close();
+    expect(byDefault.batchSize).toBe(defaultBatchSize('cpu'));
+    const asked: string[] = [];
+    const ruled = await resolveEmbedder(tinyPath, { modelCacheDir: emptyCache, providers, batchSize: (provider) => (asked.push(provider), 5) });
+    await ruled.close();
+    expect([ruled.batchSize, asked]).toEqual([5, ['cpu']]);
+    await expect(resolveEmbedder(tinyPath, { modelCacheDir: emptyCache, providers, batchSize: () => 0 })).rejects.toThrow('Batch size must be a positive integer, got 0');
   });
 });

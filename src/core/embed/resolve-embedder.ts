@@ -12,6 +12,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Embedder } from './embedder.js';
 import { OnnxClipEmbedder } from './onnx-clip-embedder.js';
 import { PIXELS_EMBEDDER_INFO, PixelsEmbedder } from './pixels-embedder.js';
+import { defaultBatchSize } from './providers.js';
 
 export const CLIP_VIT_B32_ID = 'clip-vit-b32';
 export const PIXELS_SPEC = 'pixels';
@@ -20,9 +21,10 @@ export const VISION_MODEL_RELATIVE_PATH = join('onnx', 'vision_model.onnx');
 
 export interface ResolveEmbedderOptions {
   modelCacheDir: string;
-  /** Execution providers for ONNX models, in order of preference; default webgpu then cpu. */
+  /** Execution providers for ONNX models, in order of preference (`resolveProviderPlan(...).providers`). */
   providers?: readonly string[];
-  batchSize?: number;
+  /** Images per batch, or a rule per execution provider; default `defaultBatchSize(provider)`. */
+  batchSize?: number | ((provider: string) => number);
 }
 
 export function clipVitB32Path(modelCacheDir: string): string {
@@ -45,11 +47,11 @@ async function sha1OfFile(path: string): Promise<string> {
 export async function resolveEmbedder(spec: string | undefined, options: ResolveEmbedderOptions): Promise<Embedder> {
   const onnxOptions = {
     ...(options.providers ? { providers: options.providers } : {}),
-    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    batchSize: options.batchSize ?? defaultBatchSize,
   };
   const cachedClip = clipVitB32Path(options.modelCacheDir);
   const loadCachedClip = (): Promise<Embedder> => OnnxClipEmbedder.load(cachedClip, { ...onnxOptions, id: CLIP_VIT_B32_ID, name: 'CLIP ViT-B/32' });
-  const pixels = (): Embedder => new PixelsEmbedder(options.batchSize);
+  const pixels = (): Embedder => new PixelsEmbedder(typeof options.batchSize === 'number' ? options.batchSize : undefined);
 
   const trimmed = spec?.trim();
   if (trimmed === undefined || trimmed === '') return (await kindOf(cachedClip)) === 'file' ? loadCachedClip() : pixels();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { DetectionSourceInfo, EmbedderInfo, InputProblem, LabelSource, LayoutInfo, LayoutMethod, PredictionsInfo } from '../../shared/model/dataset.js';
+import type { DetectionSourceInfo, EmbedderInfo, InputProblem, LabelSource, LayoutInfo, LayoutMethod, PredictionsInfo, ProviderSkip } from '../../shared/model/dataset.js';
 import type { ImageFormat } from '../dataset/format.js';
 import { comparePaths } from '../dataset/scan.js';
 import type { ImagePrediction } from '../predictions/types.js';
@@ -120,6 +120,11 @@ const META_SCHEMAS = {
     predictionsFormat: z.enum(['coco-results', 'yolo-txt']).nullable(),
     gtBoxes: z.number(),
     predictedBoxes: z.number(),
+  }),
+  /** The execution providers passed over in the latest embedding run, and why (a key, not a column: no migration). */
+  providerSkips: z.object({
+    embedderId: z.string(),
+    skipped: z.array(z.object({ provider: z.string(), stage: z.enum(['unavailable', 'create', 'warm-up']), reason: z.string() })),
   }),
 };
 type MetaKey = keyof typeof META_SCHEMAS;
@@ -369,6 +374,17 @@ export class ProjectStore {
 
   listEmbedders(): EmbedderInfo[] {
     return (this.statements.listEmbedders.all() as EmbedderDbRow[]).map(embedderFromDb);
+  }
+
+  /** Records the providers passed over when `embedderId` last ran (replacing what an earlier run recorded). */
+  saveProviderSkips(embedderId: string, skipped: readonly ProviderSkip[]): void {
+    this.writeMeta('providerSkips', { embedderId, skipped });
+  }
+
+  /** The providers passed over when `embedderId` last ran; null when its last run recorded none. */
+  getProviderSkips(embedderId: string): ProviderSkip[] | null {
+    const saved = this.readMeta('providerSkips');
+    return saved !== null && saved.embedderId === embedderId ? saved.skipped : null;
   }
 
   /** Drops an embedder with its embeddings and layouts. */

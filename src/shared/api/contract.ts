@@ -21,6 +21,8 @@ export interface AppInfo {
     /** Export can write files on the host (Electron, CLI); otherwise content is returned for download. */
     writeFiles: boolean;
     projectionMethods: LayoutMethod[];
+    /** Values `job.analyze`'s `provider` accepts on this host: 'auto' first, then the execution providers built in. */
+    executionProviders?: string[];
   };
 }
 
@@ -52,6 +54,12 @@ export interface AnalyzeParams {
   embeddingsPath?: string;
   method?: LayoutMethod;
   seed?: number;
+  /**
+   * onnxruntime execution provider: 'auto' (default: CUDA when installed, WebGPU, CoreML/DirectML, then CPU), one
+   * name (used alone: its failure is an error saying why, with no fallback), or an ordered list to try in turn.
+   * See `AppInfo.capabilities.executionProviders`.
+   */
+  provider?: string | string[];
 }
 
 /** Images ranked by cosine similarity to a query, best first. */

@@ -46,6 +46,16 @@ export interface EmbedderInfo {
    * zero-shot). Absent when the embedder did not come from such a folder.
    */
   modelDir?: string;
+  /** Providers passed over for it in the latest run, in order, with why; absent when none was. */
+  skippedProviders?: ProviderSkip[];
+}
+
+/** An execution provider not used for embedding, and why. */
+export interface ProviderSkip {
+  provider: string;
+  /** 'unavailable': left out of the automatic order (not installed here); 'create', 'warm-up': tried and failed. */
+  stage: 'unavailable' | 'create' | 'warm-up';
+  reason: string;
 }
 
 export type LayoutMethod = 'umap' | 'tsne';

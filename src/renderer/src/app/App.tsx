@@ -60,6 +60,7 @@ export function App() {
             xySource={session.xySource}
             jobs={session.jobs}
             onAnalyze={session.analyze}
+            provider={{ choices: info?.capabilities.executionProviders ?? [], value: session.provider, onChange: session.setProvider }}
             onCancel={session.cancel}
           />
         </ImageResourcesProvider>

@@ -19,6 +19,7 @@ import { LassoOverlay, type LassoModifiers } from '../features/lasso/LassoOverla
 import { pointsInPolygon } from '../features/lasso/points-in-polygon';
 import { combineSelection, EMPTY_SELECTION, modeFromModifiers, type SelectionMode } from '../features/lasso/selection-ops';
 import { SummaryPanel } from '../features/dataset/SummaryPanel';
+import { ProviderSelect } from '../features/providers/ProviderSelect';
 import { Legend } from '../features/scatter/Legend';
 import { MapToolbar } from '../features/scatter/MapToolbar';
 import { COLOR_MODES, type ColorMode } from '../features/scatter/point-colors';
@@ -44,9 +45,17 @@ interface WorkspaceProps {
   jobs: JobsById;
   onAnalyze(): void;
   onCancel(jobId: string): void;
+  /** The execution provider choice shown beside Analyze. */
+  provider: ProviderChoice;
 }
 
-function MapStatus({ summary, jobs, previewing, onAnalyze }: { summary: DatasetSummary; jobs: JobsById; previewing: boolean; onAnalyze(): void }) {
+interface ProviderChoice {
+  choices: readonly string[];
+  value: string;
+  onChange(provider: string): void;
+}
+
+function MapStatus({ summary, jobs, previewing, onAnalyze, provider }: { summary: DatasetSummary; jobs: JobsById; previewing: boolean; onAnalyze(): void; provider: ProviderChoice }) {
   const running = runningJobFor(jobs, summary.id, 'analyze') ?? runningJobFor(jobs, summary.id, 'project') ?? runningJobFor(jobs, summary.id, 'embed');
   if (running) {
     return (
@@ -70,9 +79,12 @@ function MapStatus({ summary, jobs, previewing, onAnalyze }: { summary: DatasetS
     <div className="map-status" data-testid="map-status">
       <div className="map-status-title">No map yet</div>
       <div className="map-status-stage muted">Embed the images and lay them out in 2-D to draw the map.</div>
-      <button type="button" className="primary" data-testid="analyze" onClick={onAnalyze}>
-        Analyze
-      </button>
+      <div className="map-status-actions">
+        <button type="button" className="primary" data-testid="analyze" onClick={onAnalyze}>
+          Analyze
+        </button>
+        <ProviderSelect choices={provider.choices} value={provider.value} onChange={provider.onChange} />
+      </div>
     </div>
   );
 }
@@ -92,7 +104,7 @@ const NO_POINTS: PointColumns = {
 type SidePanel = 'selection' | 'clusters';
 
 /** One open dataset: summary and jobs on the left, the map in the middle, the selection on the right. */
-export function Workspace({ summary, points, scores: allScores, clusters, xy, xySource, jobs, onAnalyze, onCancel }: WorkspaceProps) {
+export function Workspace({ summary, points, scores: allScores, clusters, xy, xySource, jobs, onAnalyze, onCancel, provider }: WorkspaceProps) {
   const client = useApi();
   // "Re-project selection": the selected images laid out on their own, shown in place of the full map.
   const [subsetView, setSubsetView] = useState<{ base: Float32Array | null; xy: Float32Array; count: number } | null>(null);
@@ -341,7 +353,7 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
           ) : (
             <div className="map-placeholder">{points === null && <span className="muted">Loading points…</span>}</div>
           )}
-          <MapStatus summary={summary} jobs={jobs} previewing={xySource === 'preview'} onAnalyze={onAnalyze} />
+          <MapStatus summary={summary} jobs={jobs} previewing={xySource === 'preview'} onAnalyze={onAnalyze} provider={provider} />
           {shownSubset !== null ? (
             <div className="subset-bar" data-testid="subset-bar">
               <span>

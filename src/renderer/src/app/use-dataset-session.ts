@@ -26,6 +26,9 @@ export interface DatasetSession {
   error: string | null;
   open(root: string): void;
   analyze(): void;
+  /** The execution provider analyses run on: 'auto' or one the engine offers (`info.capabilities.executionProviders`). */
+  provider: string;
+  setProvider(provider: string): void;
   cancel(jobId: string): void;
   dismissError(): void;
 }
@@ -56,6 +59,10 @@ export function useDatasetSession(): DatasetSession {
   const [jobs, setJobs] = useState<JobsById>(new Map());
   const [opening, setOpening] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [provider, setProvider] = useState('auto');
+  // Read at start time, so the analysis started on open uses the current choice without re-creating `open`.
+  const providerRef = useRef(provider);
+  providerRef.current = provider;
 
   // Async results for a dataset that is no longer open are dropped by comparing with this.
   const datasetIdRef = useRef<string | null>(null);
@@ -125,7 +132,8 @@ export function useDatasetSession(): DatasetSession {
   const startAnalysis = useCallback(
     async (datasetId: string): Promise<void> => {
       try {
-        trackJob(await client.call('job.analyze', { datasetId }));
+        const chosen = providerRef.current;
+        trackJob(await client.call('job.analyze', { datasetId, ...(chosen === 'auto' ? {} : { provider: chosen }) }));
       } catch (err) {
         setError(errorMessage(err));
       }
@@ -222,5 +230,7 @@ export function useDatasetSession(): DatasetSession {
       client.call('job.cancel', { jobId }).then(trackJob, (err: unknown) => setError(errorMessage(err)));
     },
     dismissError: () => setError(null),
+    provider,
+    setProvider,
   };
 }

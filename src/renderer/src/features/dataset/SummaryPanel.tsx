@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import type { DatasetSummary, InputProblem } from '../../../../shared/model/dataset';
+import type { DatasetSummary, EmbedderInfo, InputProblem } from '../../../../shared/model/dataset';
+import { describeProviderUse } from '../providers/provider-text';
 import './dataset.css';
 
 /** Rendering thousands of problem rows would stall the panel; the rest are counted. */
@@ -21,6 +22,20 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
       <dt>{term}</dt>
       <dd>{children}</dd>
     </>
+  );
+}
+
+/** The execution provider the model ran on; the providers passed over (with why) on hover. */
+function ProviderFact({ embedder }: { embedder: EmbedderInfo }) {
+  const use = describeProviderUse(embedder);
+  if (use === null) return null;
+  return (
+    <Fact term="Runs on">
+      <span title={use.title} data-testid="execution-provider">
+        {use.provider}
+        {use.skippedNote && <span className="muted"> · {use.skippedNote}</span>}
+      </span>
+    </Fact>
   );
 }
 
@@ -67,9 +82,10 @@ export function SummaryPanel({ summary }: { summary: DatasetSummary }) {
           {embedder === null ? (
             <span className="muted">not embedded yet</span>
           ) : (
-            <span title={`${embedder.id}, ${embedder.dim} dimensions, ${embedder.executionProvider}`}>{embedder.name}</span>
+            <span title={`${embedder.id}, ${embedder.dim} dimensions`}>{embedder.name}</span>
           )}
         </Fact>
+        {embedder && <ProviderFact embedder={embedder} />}
         <Fact term="Layout">
           {layout === null ? (
             <span className="muted">none yet</span>

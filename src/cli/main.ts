@@ -5,7 +5,9 @@
 import { analyzeCommand } from './analyze.js';
 import { modelsCommand } from './models.js';
 import { projectCommand } from './project.js';
+import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
+import { zeroShotCommand } from './zero-shot.js';
 import { tokenizeCommand } from './tokenize.js';
 import { CliUsageError } from './args.js';
 
@@ -20,6 +22,10 @@ Commands:
       Lays out a float matrix [N, D] in 2-D; writes float32 [N, 2] (cached under the data dir).
   models list | download ID [--precision fp16|fp32] | import PATH | remove ID [--data-dir DIR]
       Manage embedding models: the catalogue (CLIP ViT-B/32, ViT-B/16), downloads, offline imports.
+  search DIR --text "..." [--top K] [--model ID|PATH] [--data-dir DIR]
+      Text-to-image search with CLIP: prints rank, path and score of the best matches.
+  zero-shot DIR --out OUTDIR [--classes a,b,c] [--templates T]... [--model ID|PATH] [--data-dir DIR]
+      CLIP zero-shot labels for every image; writes them as columns of OUTDIR/points.csv.
   serve [DIR] [--port N] [--data-dir DIR] [--provider auto|NAME|LIST]
       Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).
       Without DIR it opens the bundled sample dataset.
@@ -40,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
         return await modelsCommand(rest);
       case 'serve':
         return await serveCommand(rest);
+      case 'search':
+        return await searchCommand(rest);
+      case 'zero-shot':
+        return await zeroShotCommand(rest);
       case 'tokenize':
         return await tokenizeCommand(rest);
       case undefined:

@@ -14,6 +14,8 @@ import { joinPredictions, refreshDataset } from './analyze/open-dataset.js';
 import { computeHealth, loadHealth } from './analyze/health-stage.js';
 import { loadMetrics } from './analyze/metrics-stage.js';
 import { layoutEmbeddings, reprojectSubset } from './analyze/project-stage.js';
+import { TextFeatureService } from './analyze/text-features-service.js';
+import { loadZeroShot, namedClusters } from './analyze/text-features.js';
 import { makeThumbnail } from './decode/thumbnail.js';
 import { UnknownProviderError, validProviderNames, type ProviderPlan } from './embed/provider-plan.js';
 import { detectProviderCapabilities, resolveProviderPlan } from './embed/providers.js';
@@ -22,6 +24,8 @@ import { pointsCsv } from './export/points-csv.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { createModelHandlers } from './models/model-handlers.js';
 import { getProjector, projectionMethods } from './project/methods.js';
+import { loadClipTextTower } from './embed/clip-text-encoder.js';
+import type { TextTowerLoader } from './search/text-embedder.js';
 import { defaultDataDir, datasetIdForRoot } from './store/paths.js';
 import { ProjectStore } from './store/project-store.js';
 
@@ -44,6 +48,10 @@ export interface EngineOptions {
   hfEndpoint?: string | undefined;
   /** An Electron-ABI build of better-sqlite3 (see ARCHITECTURE.md); plain Node uses the installed one. */
   sqliteNativeBinding?: string | undefined;
+  /** Opens a model folder's CLIP text tower; tests pass a fake. Default: the bundled tokenizer + onnx/text_model.onnx. */
+  textTowerLoader?: TextTowerLoader | undefined;
+  /** Above this many points, search uses the ANN graph (default 200,000); tests lower it. */
+  exactSearchMaxPoints?: number | undefined;
 }
 
 interface OpenDataset {
@@ -73,6 +81,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
   };
   const jobs = new JobRegistry((status) => emit('job.progress', status));
   const datasets = new Map<string, OpenDataset>();
+  const textFeatures = new TextFeatureService({
+    // The text tower runs where the user's provider choice says; by default the text encoder picks its own order.
+    textTowerLoader:
+      options.textTowerLoader ??
+      ((modelDir) => loadClipTextTower(modelDir, options.providers !== undefined ? { providers: planProvidersOrRefuse(options.providers).providers } : {})),
+    ...(options.exactSearchMaxPoints !== undefined ? { exactSearchMaxPoints: options.exactSearchMaxPoints } : {}),
+  });
 
   const datasetById = (datasetId: string): OpenDataset => {
     const dataset = datasets.get(datasetId);
@@ -121,6 +136,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
         ).then(() => undefined),
       );
       await waitFor(scan.finished);
+      textFeatures.invalidate(store);
       return datasetSummary(store, id);
     },
 
@@ -134,11 +150,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
 
     async 'dataset.scores'({ datasetId }) {
       const { store } = datasetById(datasetId);
-      return [...(loadHealth(store)?.columns ?? []), ...(loadMetrics(store)?.columns ?? [])];
+      return [...(loadHealth(store)?.columns ?? []), ...(loadMetrics(store)?.columns ?? []), ...(loadZeroShot(store)?.columns ?? [])];
     },
 
     async 'dataset.clusters'({ datasetId }) {
-      return loadHealth(datasetById(datasetId).store)?.clusters ?? [];
+      return namedClusters(datasetById(datasetId).store);
     },
 
     async 'layout.subset'({ datasetId, indices, method = 'umap', seed = 42 }) {
@@ -196,9 +212,33 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
           ctx,
         );
         await computeHealth(dataset.store, { root: dataset.root, embedderId: embedder.id, seed }, ctx);
+        const textProblems = await textFeatures.afterAnalyze(dataset.store, ctx);
+        if (textProblems.length > 0) dataset.store.replaceProblems('embed', [...dataset.store.listProblems('embed'), ...textProblems]);
         emit('dataset.changed', { datasetId });
       });
       return status;
+    },
+
+    async 'search.text'({ datasetId, text, topK }) {
+      return textFeatures.searchText(datasetById(datasetId).store, text, topK);
+    },
+
+    async 'search.similar'({ datasetId, index, indices, topK, excludeQuery = false }) {
+      const images = indices !== undefined ? Array.from(indices) : index !== undefined ? [index] : [];
+      return textFeatures.searchSimilar(datasetById(datasetId).store, images, topK, excludeQuery);
+    },
+
+    async 'labels.zeroShot'({ datasetId, classes, templates }) {
+      const dataset = datasetById(datasetId);
+      const columns = await textFeatures.zeroShot(dataset.store, { ...(classes ? { classes } : {}), ...(templates ? { templates } : {}) });
+      emit('dataset.changed', { datasetId });
+      return columns;
+    },
+
+    async 'clusters.name'({ datasetId, words }) {
+      const clusters = await textFeatures.nameClusters(datasetById(datasetId).store, words);
+      emit('dataset.changed', { datasetId });
+      return clusters;
     },
 
     async 'job.cancel'({ jobId }) {
@@ -239,6 +279,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
     },
     async close() {
       await jobs.cancelAll();
+      await textFeatures.close();
       for (const dataset of datasets.values()) dataset.store.close();
       datasets.clear();
       listeners.clear();

@@ -159,6 +159,32 @@ describe('Dataset Health in the browser, on the bundled sample', () => {
     expect(await app.backToFullMap()).toBe(SAMPLE_IMAGE_COUNT);
   });
 
+  it('finds images similar to one in the grid: the hits replace the selection, best first, the image itself first', async () => {
+    await app.page.getByTestId('tab-selection').click();
+    const cell = app.grid.locator('[data-testid=grid-item]').first();
+    const index = Number(await cell.getAttribute('data-index'));
+    await cell.hover();
+    await cell.getByTestId('find-similar').click();
+    await expect.poll(() => app.page.getByTestId('search-results-title').textContent()).toMatch(new RegExp(`Similar to #${index}\\b`));
+    expect(await app.selectionCount()).toBe(100);
+    expect(await app.page.getByTestId('selection-sort').inputValue()).toBe('rank');
+    await app.grid.evaluate((el) => el.scrollTo({ top: 0 }));
+    expect(await app.grid.locator('[data-testid=grid-item]').first().getAttribute('data-index')).toBe(String(index));
+  });
+
+  it('says inline why text search, zero-shot labels and cluster names need a model with a text tower', async () => {
+    await app.page.getByTestId('search-input').fill('a shoe');
+    await app.page.getByTestId('search-submit').click();
+    await expect.poll(() => app.page.getByTestId('search-error').textContent()).toMatch(/has no text tower/);
+    const zeroShot = app.page.getByTestId('zero-shot');
+    await zeroShot.getByRole('button').click();
+    await expect.poll(() => zeroShot.getByRole('alert').textContent()).toMatch(/has no text tower/);
+    await app.openClusters();
+    const nameClusters = app.page.getByTestId('name-clusters');
+    await nameClusters.getByRole('button').click();
+    await expect.poll(() => nameClusters.getByRole('alert').textContent()).toMatch(/has no text tower/);
+  });
+
   it('logged no console errors and threw no page errors', () => {
     expect(app.unexpectedConsoleErrors()).toEqual([]);
   });

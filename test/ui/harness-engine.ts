@@ -306,6 +306,26 @@ export async function createHarnessEngine(options: HarnessOptions): Promise<Engi
       return job.state === 'running' ? setJob({ ...job, state: 'cancelled' }) : job;
     },
     'job.list': async () => [...jobs.values()],
+    // The harness has no embeddings and no text tower: similar means near on the synthetic map; text features say why not.
+    'search.similar': async ({ datasetId: id, index, indices, topK = 50 }) => {
+      requireDataset(id);
+      const query = indices ? Array.from(indices) : index !== undefined ? [index] : [];
+      query.forEach(requireIndex);
+      const qx = query.reduce((s, i) => s + finalXy[2 * i]!, 0) / query.length;
+      const qy = query.reduce((s, i) => s + finalXy[2 * i + 1]!, 0) / query.length;
+      const scores = Float32Array.from({ length: count }, (_, i) => -Math.hypot(finalXy[2 * i]! - qx, finalXy[2 * i + 1]! - qy));
+      const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!).slice(0, topK);
+      return { indices: Uint32Array.from(order), scores: Float32Array.from(order, (i) => scores[i]!) };
+    },
+    'search.text': async () => {
+      throw new ApiError('no-text-tower', 'Basic pixels embedder (no model) has no text tower (UI harness)');
+    },
+    'labels.zeroShot': async () => {
+      throw new ApiError('no-text-tower', 'Basic pixels embedder (no model) has no text tower (UI harness)');
+    },
+    'clusters.name': async () => {
+      throw new ApiError('no-text-tower', 'Basic pixels embedder (no model) has no text tower (UI harness)');
+    },
     'export.selection': async ({ datasetId: id, indices, format }) => {
       requireDataset(id);
       const paths = Array.from({ length: count }, (_, i) => imageAt(i).path);

@@ -5,6 +5,7 @@ import { POINTS_CSV_HEADER, type PointsCsvColumns } from '../export/points-csv.j
 import { scoreExtraColumns } from '../export/score-columns.js';
 import { loadHealth } from './health-stage.js';
 import { loadMetrics } from './metrics-stage.js';
+import { loadZeroShot } from './text-features.js';
 
 /** points.csv's leading columns; a score of the same name (the model's confidence) is already there. */
 const STABLE_COLUMNS = new Set<string>(POINTS_CSV_HEADER);
@@ -91,6 +92,7 @@ export function exportColumns(store: ProjectStore): PointsCsvColumns {
     extra: [
       ...(health ? scoreExtraColumns(health.columns.filter((c) => !STABLE_COLUMNS.has(c.name))) : [{ name: 'loss', numbers: points.loss }]),
       ...scoreExtraColumns(loadMetrics(store)?.columns ?? []),
+      ...scoreExtraColumns(loadZeroShot(store)?.columns ?? []),
     ],
   };
 }

@@ -63,6 +63,12 @@ export interface AnalyzeParams {
   provider?: string | string[];
 }
 
+/** Images ranked by cosine similarity to a query, best first. */
+export interface SearchResult {
+  indices: Uint32Array;
+  scores: Float32Array;
+}
+
 export interface ApiMethods {
   'app.info': (p: Record<string, never>) => AppInfo;
   /** Scans (or reloads from the store) and returns the summary; does not embed. */
@@ -89,6 +95,21 @@ export interface ApiMethods {
   'predictions.import': (p: { datasetId: string; path: string }) => DatasetSummary;
   /** Starts embed + project (whatever is missing). Progress arrives as 'job.progress' events. */
   'job.analyze': (p: AnalyzeParams) => JobStatus;
+  /** Text-to-image search with the CLIP text tower of the dataset's model (error 'no-text-tower' without one). */
+  'search.text': (p: { datasetId: string; text: string; topK?: number }) => SearchResult;
+  /**
+   * Images most similar to one image (`index`) or to the mean of several (`indices`). The query images are
+   * included (they rank first) unless `excludeQuery`. Works with any embedder.
+   */
+  'search.similar': (p: { datasetId: string; index?: number; indices?: Uint32Array; topK?: number; excludeQuery?: boolean }) => SearchResult;
+  /**
+   * CLIP zero-shot labels for every image (default classes: the label vocabulary; default templates: a prompt
+   * ensemble). Stores and returns the score columns zero_shot_label, zero_shot_confidence (and zero_shot_agrees
+   * when images have labels); they then come with dataset.scores and points.csv.
+   */
+  'labels.zeroShot': (p: { datasetId: string; classes?: string[]; templates?: string[] }) => ScoreColumn[];
+  /** Names each cluster by zero-shot of its mean embedding against the label vocabulary or `words`; stored. */
+  'clusters.name': (p: { datasetId: string; words?: string[] }) => ClusterSummary[];
   'job.cancel': (p: { jobId: string }) => JobStatus;
   'job.list': (p: { datasetId?: string }) => JobStatus[];
   'export.selection': (p: {
@@ -147,6 +168,10 @@ export const METHOD_NAMES = [
   'image.thumbnail',
   'predictions.import',
   'job.analyze',
+  'search.text',
+  'search.similar',
+  'labels.zeroShot',
+  'clusters.name',
   'job.cancel',
   'job.list',
   'export.selection',

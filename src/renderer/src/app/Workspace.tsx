@@ -9,6 +9,9 @@ import { ScoreFilterControl, type FilterState } from '../features/scores/ScoreFi
 import { ScoreLegend } from '../features/scores/ScoreLegend';
 import { isColorMode, useMapColoring, type ColorChoice } from '../features/scores/use-map-coloring';
 import { SelectionPanel } from '../features/gallery/SelectionPanel';
+import { activeRanking, similarResultsTitle, type RankedResults } from '../features/search/search-results';
+import { SEARCH_TOP_K, SearchBar } from '../features/search/SearchBar';
+import { WordListForm } from '../features/search/WordListForm';
 import { HoverCard } from '../features/hover/HoverCard';
 import { JobsPanel, ProgressBar } from '../features/jobs/JobsPanel';
 import { jobsForDisplay, progressFraction, runningJobFor, type JobsById } from '../features/jobs/jobs-state';
@@ -24,6 +27,7 @@ import { ScatterView, type PointHit, type ScatterHandle } from '../features/scat
 import type { XySource } from './use-dataset-session';
 import { useElementSize } from './use-element-size';
 import { useApi } from './api-context';
+import { errorMessage } from './error-message';
 import { MIN_SUBSET_POINTS, spreadSubsetLayout } from '../features/subset/subset-layout';
 import { useKeyHeld, useShortcuts } from './use-keyboard';
 import './workspace.css';
@@ -113,6 +117,26 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
   const [hoveredCluster, setHoveredCluster] = useState<ClusterSummary | null>(null);
   const [clusterSelection, setClusterSelection] = useState<{ id: number; members: Uint32Array } | null>(null);
   const [selection, setSelection] = useState<Uint32Array>(EMPTY_SELECTION);
+  // Search and find-similar hits become the selection (highlighted on the map), shown in the grid in score order.
+  const [ranking, setRanking] = useState<RankedResults | null>(null);
+  const [searchNotice, setSearchNotice] = useState<string | null>(null);
+  const showRanking = useCallback((results: RankedResults) => {
+    setRanking(results);
+    setSearchNotice(null);
+    setSelection(results.indices);
+    setSidePanel('selection');
+  }, []);
+  const findSimilar = useCallback(
+    async (indices: number[]): Promise<void> => {
+      try {
+        const hits = await client.call('search.similar', { datasetId: summary.id, indices: Uint32Array.from(indices), topK: SEARCH_TOP_K });
+        showRanking({ ...hits, title: similarResultsTitle(indices) });
+      } catch (err) {
+        setSearchNotice(errorMessage(err));
+      }
+    },
+    [client, summary.id, showRanking],
+  );
   const reprojectSelection = useCallback(async (): Promise<void> => {
     if (points === null) return;
     setSubsetBusy(true);
@@ -259,6 +283,22 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
             )}
           </div>
         )}
+        {summary.embedder !== null && (
+          <div className="sidebar-section">
+            <h3 className="panel-title">Zero-shot labels</h3>
+            <WordListForm
+              testId="zero-shot"
+              label="Class names for zero-shot labels"
+              placeholder="classes, a,b,c (default: labels)"
+              button="Label"
+              busyButton="Labelling…"
+              onSubmit={async (classes) => {
+                await client.call('labels.zeroShot', { datasetId: summary.id, ...(classes ? { classes } : {}) });
+                setColorChoice('score:zero_shot_label');
+              }}
+            />
+          </div>
+        )}
         <div className="sidebar-section">
           <h3 className="panel-title">Jobs</h3>
           <JobsPanel jobs={displayedJobs} onCancel={onCancel} onAnalyze={summary.layout === null ? onAnalyze : null} />
@@ -278,6 +318,7 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
           onFit={() => scatterRef.current?.fitToData()}
           pointCount={points?.count ?? 0}
         />
+        <SearchBar datasetId={summary.id} disabled={summary.embedder === null} onResults={showRanking} />
         <div className="map-area" ref={mapRef}>
           {xy !== null && points !== null ? (
             <ScatterView
@@ -366,7 +407,13 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
           </div>
         )}
         {points && shownPanel === 'clusters' && (
-          <ClustersPanel clusters={clusters} selectedId={selectedClusterId} onSelect={selectCluster} onHover={setHoveredCluster} />
+          <ClustersPanel
+            clusters={clusters}
+            selectedId={selectedClusterId}
+            onSelect={selectCluster}
+            onHover={setHoveredCluster}
+            onName={(words) => client.call('clusters.name', { datasetId: summary.id, ...(words ? { words } : {}) })}
+          />
         )}
         {points && (
           // Kept mounted (hidden) under the clusters tab so its sort choice and scroll survive a tab switch.
@@ -381,6 +428,9 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
               onFocus={setFocusIndex}
               onAddToSelection={(index) => setSelection((current) => combineSelection(current, Uint32Array.of(index), 'add'))}
               onClear={() => setSelection(EMPTY_SELECTION)}
+              ranking={activeRanking(ranking, selection)}
+              notice={searchNotice}
+              onFindSimilar={(indices) => void findSimilar(indices)}
             />
           </div>
         )}

@@ -1,4 +1,5 @@
 import type { ClusterSummary } from '../../../../shared/model/scores';
+import { WordListForm } from '../search/WordListForm';
 import { formatPercent, formatScore } from '../scores/format-score';
 import { Thumbnail } from '../thumbnails/Thumbnail';
 import { clusterTitle, topConfusionText } from './cluster-members';
@@ -76,11 +77,22 @@ export function ClustersPanel(props: {
   selectedId: number | null;
   onSelect(cluster: ClusterSummary): void;
   onHover(cluster: ClusterSummary | null): void;
+  onName(words: string[] | undefined): Promise<unknown>;
 }) {
   return (
     <section className="clusters-panel" data-testid="clusters-panel">
       <div className="clusters-header muted">
         {props.clusters.length.toLocaleString()} clusters, weakest first. Click one to select it.
+      </div>
+      <div className="clusters-name-form">
+        <WordListForm
+          testId="name-clusters"
+          label="Words to name clusters by"
+          placeholder="words, a,b,c (default: labels)"
+          button="Name clusters"
+          busyButton="Naming…"
+          onSubmit={props.onName}
+        />
       </div>
       <div className="clusters-list">
         {props.clusters.map((cluster) => (

@@ -36,8 +36,10 @@ export function SelectionGrid(props: {
   onFocus(index: number): void;
   /** An index badge was clicked (duplicate of #n): bring that image in. */
   onOpenLinked(index: number): void;
+  /** A cell's "similar" button was clicked. */
+  onFindSimilar(index: number): void;
 }) {
-  const { items, columns, classes, scores, focusIndex, onFocus, onOpenLinked } = props;
+  const { items, columns, classes, scores, focusIndex, onFocus, onOpenLinked, onFindSimilar } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const { widthPx } = useElementSize(scrollRef);
   const geometry = gridGeometry(widthPx, SPACING);
@@ -101,6 +103,19 @@ export function SelectionGrid(props: {
                   >
                     <span className="grid-thumb" style={{ height: geometry.cellWidthPx - 2 }}>
                       <Thumbnail index={index} sizePx={THUMBNAIL_SIZE_PX} alt={point.label ?? `image ${index}`} />
+                      <span
+                        className="grid-similar"
+                        role="button"
+                        data-testid="find-similar"
+                        title="Find similar images"
+                        onClick={(e) => {
+                          // A button inside the cell's button: the cell itself is not focused by it.
+                          e.stopPropagation();
+                          onFindSimilar(index);
+                        }}
+                      >
+                        ≈
+                      </span>
                       {(flags.length > 0 || link !== undefined || suspicious) && (
                         <span className="grid-flags">
                           {suspicious && (

@@ -7,7 +7,7 @@
  * request (thumbnails, progress, cancel) and stop the next batch's decoding; hence the worker by default.
  */
 import * as ort from 'onnxruntime-node';
-import { CLIP_FLOATS_PER_IMAGE, CLIP_IMAGE_SIZE_PX } from '../decode/clip-preprocess.js';
+import { CLIP_FLOATS_PER_IMAGE, CLIP_IMAGE_SIZE_PX, writeNormalisedChw } from '../decode/clip-preprocess.js';
 import { createSessionWithFallback, type SkippedProvider } from './providers.js';
 
 export const CLIP_INPUT_NAME = 'pixel_values';
@@ -22,17 +22,22 @@ export interface ClipSessionInfo {
   dim: number;
 }
 
+/**
+ * A batch as [n,3,224,224] normalised floats, or as n 224×224×3 RGB images in bytes (what the decode processes
+ * send: a quarter of the bytes to move), normalised next to the session just before the run.
+ */
+export type ClipBatch = Float32Array | Uint8Array;
+
 /** Runs batches on a loaded model, on some thread. */
 export interface ClipRunner {
   readonly info: ClipSessionInfo;
   /** Where inference runs: 'worker' keeps the calling thread free during a run. */
   readonly thread: 'worker' | 'main';
   /**
-   * Runs the first `images` images of `batch` ([n,3,224,224] floats). Returns the raw (unnormalised) image_embeds
-   * rows and the batch buffer for reuse (a new view when the buffer travelled to a worker and back: `batch` itself
-   * is then detached).
+   * Runs the first `images` images of `batch`. Returns the raw (unnormalised) image_embeds rows and the batch
+   * buffer for reuse (a new view when the buffer travelled to a worker and back: `batch` itself is then detached).
    */
-  run(batch: Float32Array, images: number): Promise<{ embeds: Float32Array; batch: Float32Array }>;
+  run<T extends ClipBatch>(batch: T, images: number): Promise<{ embeds: Float32Array; batch: T }>;
   release(): Promise<void>;
 }
 
@@ -63,10 +68,30 @@ export async function runClipSession(session: ort.InferenceSession, batch: Float
   return Float32Array.from(output.data as Float32Array);
 }
 
+/**
+ * Runs `images` images of `batch`, normalising RGB bytes into `scratch` first (grown when too small; the caller
+ * keeps the returned one for the next batch).
+ */
+export async function runClipBatch(
+  session: ort.InferenceSession,
+  batch: ClipBatch,
+  images: number,
+  scratch: Float32Array | null,
+): Promise<{ embeds: Float32Array; scratch: Float32Array | null }> {
+  if (batch instanceof Float32Array) return { embeds: await runClipSession(session, batch, images), scratch };
+  if (batch.length < images * CLIP_FLOATS_PER_IMAGE) throw new RangeError(`A batch of ${images} RGB images needs ${images * CLIP_FLOATS_PER_IMAGE} bytes, got ${batch.length}`);
+  const floats = scratch && scratch.length >= images * CLIP_FLOATS_PER_IMAGE ? scratch : new Float32Array(images * CLIP_FLOATS_PER_IMAGE);
+  for (let i = 0; i < images; i++) {
+    writeNormalisedChw(batch.subarray(i * CLIP_FLOATS_PER_IMAGE, (i + 1) * CLIP_FLOATS_PER_IMAGE), floats, i * CLIP_FLOATS_PER_IMAGE);
+  }
+  return { embeds: await runClipSession(session, floats, images), scratch: floats };
+}
+
 /** Runs on the calling thread: for hosts without the worker script, and for quick checks. */
 export class InThreadClipRunner implements ClipRunner {
   readonly thread = 'main';
-  private readonly inFlight = new Set<Promise<Float32Array>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private scratch: Float32Array | null = null;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -78,11 +103,13 @@ export class InThreadClipRunner implements ClipRunner {
     return new InThreadClipRunner(session, info);
   }
 
-  async run(batch: Float32Array, images: number): Promise<{ embeds: Float32Array; batch: Float32Array }> {
-    const running = runClipSession(this.session, batch, images);
+  async run<T extends ClipBatch>(batch: T, images: number): Promise<{ embeds: Float32Array; batch: T }> {
+    const running = runClipBatch(this.session, batch, images, this.scratch);
     this.inFlight.add(running);
     try {
-      return { embeds: await running, batch };
+      const { embeds, scratch } = await running;
+      this.scratch = scratch;
+      return { embeds, batch };
     } finally {
       this.inFlight.delete(running);
     }

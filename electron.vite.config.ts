@@ -16,6 +16,8 @@ export default defineConfig({
           // so it is its own entry, emitted next to index.js.
           'umap.worker': fromRoot('src/core/project/umap.worker.ts'),
           'clip-inference.worker': fromRoot('src/core/embed/clip-inference.worker.ts'),
+          // DecodePool forks `./decode.child.js` beside the module that asks, as it does for the workers.
+          'decode.child': fromRoot('src/core/decode/decode.child.ts'),
         },
         output: {
           entryFileNames: '[name].js',

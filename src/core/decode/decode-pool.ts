@@ -62,6 +62,12 @@ export function decodeChildExecArgv(childUrl: URL, parentExecArgv: readonly stri
   return [...withoutTsxFlags(parentExecArgv), '--import', import.meta.resolve('tsx')];
 }
 
+/** The line of a dead process's stderr that says what went wrong: Node prints `Error: …` under the source excerpt. */
+function errorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('Node.js v'));
+  return lines.find((line) => /^[A-Za-z]*(Error|Exception)\b/.test(line)) ?? lines.at(-1) ?? '';
+}
+
 interface Job {
   id: number;
   paths: string[];
@@ -212,8 +218,8 @@ export class DecodePool {
 
   private onProcessGone(slot: Slot, why: string): void {
     this.slots.delete(slot);
-    const stderr = slot.stderrTail.trim();
-    const detail = `the decode process exited (${why})${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`;
+    const stderr = errorLine(slot.stderrTail);
+    const detail = `the decode process exited (${why})${stderr ? `: ${stderr}` : ''}`;
     for (const job of slot.jobs.values()) {
       if (this.closed) {
         job.reject(new Error('The decode pool was closed'));

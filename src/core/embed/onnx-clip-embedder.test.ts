@@ -103,6 +103,30 @@ describe('OnnxClipEmbedder', () => {
     }
   });
 
+  it('decodes in child processes with the same vectors as in this process, and ends them on close', async () => {
+    const pooled = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, decodeProcesses: 2 });
+    const here = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, decodeProcesses: 0 });
+    let pids: number[] = [];
+    try {
+      const [a, b] = await Promise.all([pooled.embedFiles(paths), here.embedFiles(paths)]);
+      pids = pooled.decodeProcessIds;
+      expect(pids.length).toBeGreaterThan(0);
+      expect(here.decodeProcessIds).toEqual([]);
+      expect(a.failed).toEqual(b.failed);
+      expect(a.vectors).toEqual(b.vectors);
+    } finally {
+      await Promise.all([pooled.close(), here.close()]);
+    }
+    const alive = pids.filter((pid) => {
+      try {
+        return process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+
   it('falls back to the CPU with the default providers when WebGPU is unavailable', async () => {
     const fallback = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x' });
     try {

@@ -78,6 +78,11 @@ export class OnnxClipEmbedder implements Embedder {
     return this.runner.info.skipped;
   }
 
+  /** Process ids of the running decode processes (none until the first batch, or when decoding in this process). */
+  get decodeProcessIds(): number[] {
+    return this.decodePool?.processIds ?? [];
+  }
+
   get inferenceThread(): 'worker' | 'main' {
     return this.runner.thread;
   }

@@ -106,7 +106,7 @@ describe('OnnxClipEmbedder', () => {
   it('decodes in child processes with the same vectors as in this process, and ends them on close', async () => {
     const pooled = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, decodeProcesses: 2 });
     const here = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, decodeProcesses: 0 });
-    let pids: number[] = [];
+    let pids: number[];
     try {
       const [a, b] = await Promise.all([pooled.embedFiles(paths), here.embedFiles(paths)]);
       pids = pooled.decodeProcessIds;

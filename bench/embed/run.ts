@@ -4,11 +4,13 @@
  * same run (../shared/bench/peer_decode_pil.py). Prints one JSON line.
  *
  *   npm run bench:embed -- --make-images N DIR [--seed S]
- *   npm run bench:embed -- --images DIR [--model PATH | --variant tiny|vit-b32 [--precision fp32|fp16-weights|fp16]]
- *       [--provider cpu|webgpu|cuda|...] [--batch N] [--procs N] [--reps N] [--no-peer]
+ *   npm run bench:embed -- --images DIR [--model PATH | --variant tiny|vit-b32 [--precision fp32|fp16-weights|fp16]
+ *       [--uint8-input]] [--provider cpu|webgpu|cuda|...] [--batch N] [--procs N] [--reps N] [--no-peer]
  *
  * Without --model it generates the model (cached under .cache/bench/models): `tiny` (default) is fast, `vit-b32`
- * has ViT-B/32's real compute (random weights). Decode figures are the best of --reps (default 2) runs, each
+ * has ViT-B/32's real compute (random weights); --uint8-input makes it take RGB bytes and normalise in the graph.
+ * `inference_images_per_s` is the model alone on a ready input tensor; `inference_from_rgb_images_per_s` starts
+ * from RGB bytes, as the pipeline does (the normalisation runs in JS before a float model, in the graph otherwise). Decode figures are the best of --reps (default 2) runs, each
  * interleaved with a peer run, so that both see the same load; the 1-minute load average is printed too.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,7 +23,7 @@ import { z } from 'zod';
 import { CLIP_FLOATS_PER_IMAGE, writeNormalisedChw } from '../../src/core/decode/clip-preprocess.js';
 import { DecodePool, defaultDecodeProcesses } from '../../src/core/decode/decode-pool.js';
 import type { DecodedPixelFormat } from '../../src/core/decode/decode-pool-protocol.js';
-import { loadClipSession, runClipSession } from '../../src/core/embed/clip-session.js';
+import { loadClipSession, runClipBatch, takesRgbBytes } from '../../src/core/embed/clip-session.js';
 import { embedInBatches } from '../../src/core/embed/embed-in-batches.js';
 import { OnnxClipEmbedder } from '../../src/core/embed/onnx-clip-embedder.js';
 import { buildClipVisionModel, CLIP_VISION_VARIANTS } from '../../scripts/onnx/clip-vision.js';
@@ -50,6 +52,7 @@ const argsSchema = z
     procs: positiveInt.default(defaultDecodeProcesses()),
     reps: positiveInt.default(2),
     'no-peer': z.boolean().default(false),
+    'uint8-input': z.boolean().default(false),
   })
   .refine((a) => a['make-images'] !== undefined || a.images !== undefined, { message: 'give --images DIR or --make-images N DIR' });
 
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
     options: {
       'make-images': { type: 'string' }, seed: { type: 'string' }, images: { type: 'string' }, model: { type: 'string' },
       variant: { type: 'string' }, precision: { type: 'string' }, provider: { type: 'string' }, batch: { type: 'string' },
-      procs: { type: 'string' }, reps: { type: 'string' }, 'no-peer': { type: 'boolean' },
+      procs: { type: 'string' }, reps: { type: 'string' }, 'no-peer': { type: 'boolean' }, 'uint8-input': { type: 'boolean' },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
       decode_to_float_images_per_s: round(decodeToFloat),
       normalise_ms_per_image: +normaliseMs.toFixed(3),
       inference_images_per_s: round(inference.rate),
+      inference_from_rgb_images_per_s: round(inference.fromRgbRate),
       end_to_end_images_per_s: round(endToEnd.rate),
       peer_decode_images_per_s: peerRate,
       ratio_decode_vs_peer: peerRate ? +(decode / peerRate).toFixed(2) : null,
@@ -179,19 +183,27 @@ function normaliseMsPerImage(): number {
   return (performance.now() - started) / rounds;
 }
 
-/** Images/s of the model alone on a ready float batch, on the calling thread. */
-async function inferenceRate(modelPath: string, provider: string, batch: number): Promise<{ rate: number; provider: string }> {
+/**
+ * Images/s of the model on the calling thread: alone on a ready input tensor (normalised floats, or bytes for a
+ * model that takes bytes), and from RGB bytes with the normalisation the inference worker does per batch.
+ */
+async function inferenceRate(modelPath: string, provider: string, batch: number): Promise<{ rate: number; fromRgbRate: number; provider: string }> {
   const { session, info } = await loadClipSession(modelPath, [provider]);
   try {
-    const tensor = new Float32Array(batch * CLIP_FLOATS_PER_IMAGE).map((_, i) => Math.sin(i) * 1.5);
-    await runClipSession(session, tensor, batch);
-    let images = 0;
-    const started = performance.now();
-    while (performance.now() - started < INFERENCE_SECONDS * 1000) {
-      await runClipSession(session, tensor, batch);
-      images += batch;
-    }
-    return { rate: images / ((performance.now() - started) / 1000), provider: info.provider };
+    const rgb = new Uint8Array(batch * CLIP_FLOATS_PER_IMAGE).map((_, i) => (i * 31) & 255);
+    const ready = takesRgbBytes(session) ? rgb : new Float32Array(batch * CLIP_FLOATS_PER_IMAGE).map((_, i) => Math.sin(i) * 1.5);
+    const timed = async (input: Uint8Array | Float32Array): Promise<number> => {
+      let scratch: Float32Array | null = null;
+      ({ scratch } = await runClipBatch(session, input, batch, scratch));
+      let images = 0;
+      const started = performance.now();
+      while (performance.now() - started < INFERENCE_SECONDS * 1000) {
+        ({ scratch } = await runClipBatch(session, input, batch, scratch));
+        images += batch;
+      }
+      return images / ((performance.now() - started) / 1000);
+    };
+    return { rate: await timed(ready), fromRgbRate: await timed(rgb), provider: info.provider };
   } finally {
     await session.release();
   }
@@ -226,12 +238,13 @@ async function endToEndRate(paths: readonly string[], modelPath: string, provide
 async function ensureModel(args: z.infer<typeof argsSchema>): Promise<{ modelPath: string; modelLabel: string }> {
   if (args.model) return { modelPath: resolve(args.model), modelLabel: resolve(args.model) };
   const precision = args.precision ?? (args.variant === 'tiny' ? 'fp16-weights' : 'fp32');
-  const modelPath = resolve(MODEL_CACHE, `${args.variant}-${precision}.onnx`);
+  const uint8Input = args['uint8-input'];
+  const modelPath = resolve(MODEL_CACHE, `${args.variant}-${precision}${uint8Input ? '-uint8-input' : ''}.onnx`);
   if (!existsSync(modelPath)) {
     await mkdir(MODEL_CACHE, { recursive: true });
-    await writeFile(modelPath, buildClipVisionModel(CLIP_VISION_VARIANTS[args.variant], { precision, seed: 1 }));
+    await writeFile(modelPath, buildClipVisionModel(CLIP_VISION_VARIANTS[args.variant], { precision, seed: 1, uint8Input }));
   }
-  return { modelPath, modelLabel: `generated ${args.variant} (${precision}, random weights)` };
+  return { modelPath, modelLabel: `generated ${args.variant} (${precision}${uint8Input ? ', uint8 input' : ''}, random weights)` };
 }
 
 const round = (value: number): number => +value.toFixed(1);

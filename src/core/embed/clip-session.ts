@@ -48,7 +48,8 @@ export async function loadClipSession(modelPath: string, providers?: readonly st
     ...(providers ? { providers } : {}),
     validate: (candidate) => validateClipVisionSignature(candidate, modelPath),
     warmUp: async (candidate) => {
-      const output = await runClipSession(candidate, new Float32Array(CLIP_FLOATS_PER_IMAGE), 1);
+      const blank = takesRgbBytes(candidate) ? new Uint8Array(CLIP_FLOATS_PER_IMAGE) : new Float32Array(CLIP_FLOATS_PER_IMAGE);
+      const { embeds: output } = await runClipBatch(candidate, blank, 1, null);
       if (output.length < 1) throw new Error(`${modelPath}: ${CLIP_OUTPUT_NAME} came out empty`);
       dim = output.length;
     },
@@ -58,7 +59,19 @@ export async function loadClipSession(modelPath: string, providers?: readonly st
 
 /** Runs `images` images from the start of `batch`; returns image_embeds as a fresh array (safe to transfer). */
 export async function runClipSession(session: ort.InferenceSession, batch: Float32Array, images: number): Promise<Float32Array> {
-  const input = new ort.Tensor('float32', batch.subarray(0, images * CLIP_FLOATS_PER_IMAGE), [images, 3, CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX]);
+  return runInput(session, new ort.Tensor('float32', batch.subarray(0, images * CLIP_FLOATS_PER_IMAGE), [images, 3, CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX]), images);
+}
+
+/**
+ * Whether the model takes RGB bytes, uint8 [batch,224,224,3], and normalises them in the graph (see
+ * scripts/onnx/clip-vision.ts `uint8Input`), rather than normalised float32 [batch,3,224,224].
+ */
+export function takesRgbBytes(session: ort.InferenceSession): boolean {
+  const input = session.inputMetadata.find((m) => m.name === CLIP_INPUT_NAME);
+  return input?.isTensor === true && input.type === 'uint8';
+}
+
+async function runInput(session: ort.InferenceSession, input: ort.Tensor, images: number): Promise<Float32Array> {
   const outputs = await session.run({ [CLIP_INPUT_NAME]: input }, [CLIP_OUTPUT_NAME]);
   const output = outputs[CLIP_OUTPUT_NAME];
   if (!output || output.type !== 'float32') throw new Error(`The model returned no float32 ${CLIP_OUTPUT_NAME}`);
@@ -78,6 +91,11 @@ export async function runClipBatch(
   images: number,
   scratch: Float32Array | null,
 ): Promise<{ embeds: Float32Array; scratch: Float32Array | null }> {
+  if (takesRgbBytes(session)) {
+    if (!(batch instanceof Uint8Array)) throw new TypeError('This model takes RGB bytes (uint8 [batch,224,224,3]), not normalised floats');
+    const input = new ort.Tensor('uint8', batch.subarray(0, images * CLIP_FLOATS_PER_IMAGE), [images, CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX, 3]);
+    return { embeds: await runInput(session, input, images), scratch };
+  }
   if (batch instanceof Float32Array) return { embeds: await runClipSession(session, batch, images), scratch };
   if (batch.length < images * CLIP_FLOATS_PER_IMAGE) throw new RangeError(`A batch of ${images} RGB images needs ${images * CLIP_FLOATS_PER_IMAGE} bytes, got ${batch.length}`);
   const floats = scratch && scratch.length >= images * CLIP_FLOATS_PER_IMAGE ? scratch : new Float32Array(images * CLIP_FLOATS_PER_IMAGE);
@@ -133,8 +151,14 @@ export function validateClipVisionSignature(session: ort.InferenceSession, model
   const input = session.inputMetadata.find((m) => m.name === CLIP_INPUT_NAME);
   if (session.inputMetadata.length !== 1 || !input) {
     fail(`its inputs are ${describe(session.inputMetadata)}; expected one input, ${CLIP_INPUT_NAME} (export the vision tower alone, e.g. optimum's onnx/vision_model.onnx)`);
+  } else if (input.isTensor && input.type === 'uint8') {
+    // RGB bytes, normalised inside the graph: [batch, 224, 224, 3].
+    if (input.shape.length !== 4 || input.shape[3] !== 3) fail(`input ${describe([input])} (uint8) must have 4 dimensions [batch, height, width, 3]`);
+    for (const side of input.shape.slice(1, 3)) {
+      if (typeof side === 'number' && side !== CLIP_IMAGE_SIZE_PX) fail(`input ${describe([input])} must take ${CLIP_IMAGE_SIZE_PX}×${CLIP_IMAGE_SIZE_PX} images`);
+    }
   } else if (!input.isTensor || input.type !== 'float32') {
-    fail(`input ${describe([input])} must be a float32 tensor`);
+    fail(`input ${describe([input])} must be a float32 tensor (or uint8 RGB [batch, 224, 224, 3])`);
   } else if (input.shape.length !== 4 || input.shape[1] !== 3) {
     fail(`input ${describe([input])} must have 4 dimensions [batch, 3, height, width]`);
   } else {

@@ -127,6 +127,18 @@ describe('OnnxClipEmbedder', () => {
     expect(alive).toEqual([]);
   });
 
+  it('runs a model that takes RGB bytes and normalises in its graph, with the same vectors as the float model', async () => {
+    const bytesModel = await writeTinyClipModel(join(dir, 'tiny-uint8.onnx'), { uint8Input: true });
+    const bytesEmbedder = await OnnxClipEmbedder.load(bytesModel, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4 });
+    try {
+      const [a, b] = await Promise.all([bytesEmbedder.embedFiles(paths), embedder.embedFiles(paths)]);
+      expect(a.failed).toEqual(b.failed);
+      expect(Math.max(...a.vectors.map((v, i) => Math.abs(v - (b.vectors[i] as number))))).toBeLessThan(1e-4);
+    } finally {
+      await bytesEmbedder.close();
+    }
+  });
+
   it('falls back to the CPU with the default providers when WebGPU is unavailable', async () => {
     const fallback = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x' });
     try {

@@ -98,11 +98,12 @@ export function buildClipVisionModel(config: ClipVisionConfig, options: BuildCli
   g.reserve(input);
   let pixels: string;
   if (options.uint8Input) {
-    // (v/255 - mean)/std = (v - 255·mean) · 1/(255·std), per channel: the last axis of NHWC, so [3] broadcasts.
-    const asFloat = g.node('Cast', [input], [attr.int('to', dataTypeOf(compute))], 'pixel_values/cast');
-    const centred = g.node('Sub', [asFloat, g.constant('pixel_values.mean_255', CLIP_MEAN.map((m) => m * 255))], [], 'pixel_values/sub_mean');
-    const scaled = g.node('Mul', [centred, g.constant('pixel_values.inv_std_255', CLIP_STD.map((s) => 1 / (255 * s)))], [], 'pixel_values/div_std');
-    pixels = g.node('Transpose', [scaled], [attr.ints('perm', [0, 3, 1, 2])], 'pixel_values/to_nchw');
+    // (v/255 - mean)/std = (v - 255·mean) · 1/(255·std) per channel. Transposing the bytes first moves a quarter
+    // of the data; the [3,1,1] constants broadcast over H and W.
+    const nchw = g.node('Transpose', [input], [attr.ints('perm', [0, 3, 1, 2])], 'pixel_values/to_nchw');
+    const asFloat = g.node('Cast', [nchw], [attr.int('to', dataTypeOf(compute))], 'pixel_values/cast');
+    const centred = g.node('Sub', [asFloat, g.constant('pixel_values.mean_255', CLIP_MEAN.map((m) => m * 255), [3, 1, 1])], [], 'pixel_values/sub_mean');
+    pixels = g.node('Mul', [centred, g.constant('pixel_values.inv_std_255', CLIP_STD.map((s) => 1 / (255 * s)), [3, 1, 1])], [], 'pixel_values/div_std');
   } else {
     pixels = compute === 'float32' ? input : g.node('Cast', [input], [attr.int('to', OnnxDataType.FLOAT16)], 'pixel_values/cast');
   }

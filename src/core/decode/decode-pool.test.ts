@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIP_FLOATS_PER_IMAGE, decodeClipRgb, writeNormalisedChw } from './clip-preprocess.js';
@@ -116,6 +118,23 @@ describe('DecodePool', () => {
     await expect(pool.decode(images, 'rgb-u8', controller.signal)).rejects.toBe(reason);
     const after = await pool.decode(images.slice(0, 1), 'rgb-u8');
     expect(after.failures).toEqual([]);
+  });
+
+  it('does not keep its parent alive when left unclosed, and its processes end with the parent', async () => {
+    const script = join(dir, 'unclosed.mts');
+    const poolModule = pathToFileURL(fileURLToPath(new URL('./decode-pool.ts', import.meta.url))).href;
+    await writeFile(
+      script,
+      `import { DecodePool } from ${JSON.stringify(poolModule)};\n` +
+        `const pool = new DecodePool({ maxProcesses: 1 });\n` +
+        `await pool.decode([${JSON.stringify(images[0])}], 'rgb-u8');\n` +
+        `console.log(pool.processIds[0]);\n`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', import.meta.resolve('tsx'), script], { timeout: 30_000 });
+    const pid = Number(stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('gives up with a clear error, not a hang, when its processes cannot start', async () => {

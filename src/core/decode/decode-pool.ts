@@ -193,6 +193,8 @@ export class DecodePool {
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       slot.stderrTail = (slot.stderrTail + text).slice(-STDERR_TAIL_CHARS);
     });
+    // The pipe would keep the parent alive on its own; the process and its channel are ref'd while they work.
+    (child.stderr as (NodeJS.ReadableStream & { unref?: () => void }) | null)?.unref?.();
     child.on('message', (reply: DecodeChildReply) => this.onReply(slot, reply));
     let gone = false;
     const onGone = (why: string): void => {

@@ -20,15 +20,18 @@ const cancelled = new Set<number>();
 // Chunks run one after another, so at most `imagesInFlight` images are decoding; the parent sends the next chunk
 // before this one ends, so the process does not idle between them.
 let queue: Promise<void> = Promise.resolve();
+let queued = 0;
 process.on('message', (request: DecodeChildRequest) => {
   if (request.type === 'cancel') {
     cancelled.add(request.id);
     return;
   }
   const { id, paths, format } = request;
+  queued++;
   queue = queue.then(async () => {
     const { pixels, failures } = await decodeChunk(paths, format, imagesInFlight, () => cancelled.has(id));
-    cancelled.delete(id);
+    // A cancel can cross the reply of a finished chunk: forget them all whenever nothing is queued.
+    if (--queued === 0) cancelled.clear();
     send({ type: 'decoded', id, pixels, failures } satisfies DecodeChildReply);
   });
 });

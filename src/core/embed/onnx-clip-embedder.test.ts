@@ -119,6 +119,13 @@ describe('OnnxClipEmbedder', () => {
     } finally {
       await Promise.all([pooled.close(), here.close()]);
     }
+    const single = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], decodeProcesses: 2 });
+    try {
+      await single.embedFiles(paths.slice(0, 1));
+      expect(single.decodeProcessIds).toEqual([]); // one image: no process started for it
+    } finally {
+      await single.close();
+    }
     const alive = pids.filter((pid) => {
       try {
         return process.kill(pid, 0);

@@ -100,7 +100,9 @@ export class OnnxClipEmbedder implements Embedder {
       slotByInput[index] = slot;
     };
     try {
-      if (this.decodeProcesses > 0) await this.decodeInProcesses(absPaths, place, failed, signal);
+      // A few images (a search query, a retry) decode faster here than a decode process starts.
+      const fewImages = absPaths.length < MIN_CHUNK_IMAGES && this.decodeProcessIds.length === 0;
+      if (this.decodeProcesses > 0 && !fewImages) await this.decodeInProcesses(absPaths, place, failed, signal);
       else await this.decodeHere(absPaths, place, failed, signal);
     } catch (error) {
       this.releaseBuffer(buffer);

@@ -1,13 +1,15 @@
 /** Wiring only: owns one onnxruntime session for WorkerClipRunner and runs the batches it is sent. */
 import { parentPort } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
-import { loadClipSession, runClipSession } from './clip-session.js';
+import { loadClipSession, runClipBatch } from './clip-session.js';
 import type { ClipWorkerReply, ClipWorkerRequest } from './clip-worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('clip-inference.worker must run in a worker thread');
 
 let session: ort.InferenceSession | null = null;
+/** The float tensor RGB batches are normalised into, kept across runs. */
+let scratch: Float32Array | null = null;
 
 const post = (reply: ClipWorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
 const errorReply = (id: number | null, error: unknown): Extract<ClipWorkerReply, { type: 'error' }> => {
@@ -35,7 +37,9 @@ async function handle(request: ClipWorkerRequest): Promise<void> {
     const { id, batch, images } = request;
     try {
       if (!session) throw new Error('No model is loaded');
-      const embeds = await runClipSession(session, batch, images);
+      const ran = await runClipBatch(session, batch, images, scratch);
+      scratch = ran.scratch;
+      const { embeds } = ran;
       post({ type: 'result', id, embeds, batch }, [embeds.buffer as ArrayBuffer, batch.buffer as ArrayBuffer]);
     } catch (error) {
       post({ ...errorReply(id, error), batch }, [batch.buffer as ArrayBuffer]);

@@ -17,6 +17,8 @@ export default defineConfig({
           'umap.worker': fromRoot('src/core/project/umap.worker.ts'),
           'clip-inference.worker': fromRoot('src/core/embed/clip-inference.worker.ts'),
           'clip-text.worker': fromRoot('src/core/embed/clip-text.worker.ts'),
+          // DecodePool forks `./decode.child.js` beside the module that asks, as it does for the workers.
+          'decode.child': fromRoot('src/core/decode/decode.child.ts'),
         },
         output: {
           entryFileNames: '[name].js',

@@ -5,7 +5,7 @@
  * and `last_hidden_state` [batch_size,50,width]. The weights are random: the embeddings carry no meaning,
  * but the compute and the interface are the real model's, which is what tests and benchmarks need.
  */
-import { attr, GraphBuilder, tensorValueInfo, type FloatPrecision } from './graph-builder.js';
+import { attr, dataTypeOf, GraphBuilder, tensorValueInfo, type FloatPrecision } from './graph-builder.js';
 import { encodeModel, OnnxDataType } from './onnx-proto.js';
 import { addEncoderLayers, weightMaker } from './clip-transformer.js';
 import { mulberry32 } from './prng.js';
@@ -40,7 +40,16 @@ export type ClipPrecision = 'fp32' | 'fp16-weights' | 'fp16';
 export interface BuildClipVisionOptions {
   precision: ClipPrecision;
   seed: number;
+  /**
+   * Input `pixel_values` as RGB bytes uint8 [batch,224,224,3], normalised inside the graph (Cast, Sub, Mul,
+   * Transpose), instead of normalised float32 [batch,3,224,224]: a quarter of the bytes to move, no CPU pass.
+   */
+  uint8Input?: boolean;
 }
+
+/** CLIP's per-channel mean and std (as in src/core/decode/clip-preprocess.ts), for the in-graph normalisation. */
+const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
+const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
 
 const OPSET_VERSION = 17; // LayerNormalization and Shape(start, end) need >= 17 / 15
 const IR_VERSION = 8; // the IR version that goes with opset 17
@@ -68,7 +77,17 @@ export function buildClipVisionModel(config: ClipVisionConfig, options: BuildCli
 
   const input = 'pixel_values';
   g.reserve(input);
-  const pixels = compute === 'float32' ? input : g.node('Cast', [input], [attr.int('to', OnnxDataType.FLOAT16)], 'pixel_values/cast');
+  let pixels: string;
+  if (options.uint8Input) {
+    // (v/255 - mean)/std = (v - 255·mean) · 1/(255·std) per channel. Transposing the bytes first moves a quarter
+    // of the data; the [3,1,1] constants broadcast over H and W.
+    const nchw = g.node('Transpose', [input], [attr.ints('perm', [0, 3, 1, 2])], 'pixel_values/to_nchw');
+    const asFloat = g.node('Cast', [nchw], [attr.int('to', dataTypeOf(compute))], 'pixel_values/cast');
+    const centred = g.node('Sub', [asFloat, g.constant('pixel_values.mean_255', CLIP_MEAN.map((m) => m * 255), [3, 1, 1])], [], 'pixel_values/sub_mean');
+    pixels = g.node('Mul', [centred, g.constant('pixel_values.inv_std_255', CLIP_STD.map((s) => 1 / (255 * s)), [3, 1, 1])], [], 'pixel_values/div_std');
+  } else {
+    pixels = compute === 'float32' ? input : g.node('Cast', [input], [attr.int('to', OnnxDataType.FLOAT16)], 'pixel_values/cast');
+  }
 
   // Patch embedding: a strided convolution without bias, then [B, width, 7, 7] -> [B, 49, width].
   const patchWeight = w.random('embeddings.patch_embedding.weight', [width, 3, patchSize, patchSize], 1 / Math.sqrt(3 * patchSize * patchSize));
@@ -102,7 +121,11 @@ export function buildClipVisionModel(config: ClipVisionConfig, options: BuildCli
 
   const graph = g.toGraph(
     'clip_vision_random_weights',
-    [tensorValueInfo(input, 'float32', ['batch_size', 3, imageSize, imageSize])],
+    [
+      options.uint8Input
+        ? { name: input, type: { tensor_type: { elem_type: OnnxDataType.UINT8, shape: { dim: [{ dim_param: 'batch_size' }, { dim_value: imageSize }, { dim_value: imageSize }, { dim_value: 3 }] } } } }
+        : tensorValueInfo(input, 'float32', ['batch_size', 3, imageSize, imageSize]),
+    ],
     [
       tensorValueInfo(imageEmbeds, 'float32', ['batch_size', projectionDim]),
       tensorValueInfo(lastHiddenState, 'float32', ['batch_size', tokens, width]),
@@ -119,6 +142,7 @@ export function buildClipVisionModel(config: ClipVisionConfig, options: BuildCli
       { key: 'random_weights', value: 'true' },
       { key: 'seed', value: String(options.seed) },
       { key: 'precision', value: options.precision },
+      ...(options.uint8Input ? [{ key: 'input', value: 'uint8 NHWC RGB, normalised in the graph' }] : []),
       { key: 'config', value: JSON.stringify(config) },
     ],
   });

@@ -6,7 +6,7 @@
  */
 import sharp, { type Sharp } from 'sharp';
 import { asImageDecodeError, ImageDecodeError } from './image-decode-error.js';
-import { openImage } from './open-image.js';
+import { openImageFile } from './open-image.js';
 
 export const CLIP_IMAGE_SIZE_PX = 224;
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
@@ -38,7 +38,8 @@ const NORMALISED_BY_CHANNEL_VALUE = (() => {
  */
 export async function decodeClipRgb(absPath: string): Promise<Uint8Array> {
   try {
-    const image = await withoutAlpha(await openImage(absPath));
+    const opened = await openImageFile(absPath);
+    const image = opened.isJpeg ? opened.image : await withoutAlpha(opened.image);
     const { data, info } = await image
       .toColourspace('srgb')
       .resize(CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX, { fit: 'cover', position: 'centre', kernel: 'cubic' })

@@ -1,7 +1,7 @@
 /** Wiring only: owns one onnxruntime session for WorkerClipRunner and runs the batches it is sent. */
 import { parentPort } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
-import { loadClipSession, runClipSession, type ClipTensorNames } from './clip-session.js';
+import { loadClipSession, runClipBatch, type ClipTensorNames } from './clip-session.js';
 import type { ClipWorkerReply, ClipWorkerRequest } from './clip-worker-protocol.js';
 
 const port = parentPort;
@@ -9,6 +9,8 @@ if (!port) throw new Error('clip-inference.worker must run in a worker thread');
 
 let session: ort.InferenceSession | null = null;
 let tensors: ClipTensorNames | undefined;
+/** The float tensor RGB batches are normalised into, kept across runs. */
+let scratch: Float32Array | null = null;
 
 const post = (reply: ClipWorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
 const errorReply = (id: number | null, error: unknown): Extract<ClipWorkerReply, { type: 'error' }> => {
@@ -27,8 +29,8 @@ async function handle(request: ClipWorkerRequest): Promise<void> {
   if (request.type === 'load') {
     try {
       const loaded = await loadClipSession(request.modelPath, request.providers ?? undefined, request.tensors);
-      session = loaded.session;
       tensors = request.tensors;
+      session = loaded.session;
       post({ type: 'loaded', info: loaded.info });
     } catch (error) {
       post(errorReply(null, error));
@@ -37,7 +39,9 @@ async function handle(request: ClipWorkerRequest): Promise<void> {
     const { id, batch, images } = request;
     try {
       if (!session) throw new Error('No model is loaded');
-      const embeds = await runClipSession(session, batch, images, tensors);
+      const ran = await runClipBatch(session, batch, images, scratch, tensors);
+      scratch = ran.scratch;
+      const { embeds } = ran;
       post({ type: 'result', id, embeds, batch }, [embeds.buffer as ArrayBuffer, batch.buffer as ArrayBuffer]);
     } catch (error) {
       post({ ...errorReply(id, error), batch }, [batch.buffer as ArrayBuffer]);

@@ -7,7 +7,7 @@
  * request (thumbnails, progress, cancel) and stop the next batch's decoding; hence the worker by default.
  */
 import * as ort from 'onnxruntime-node';
-import { CLIP_FLOATS_PER_IMAGE, CLIP_IMAGE_SIZE_PX } from '../decode/clip-preprocess.js';
+import { CLIP_FLOATS_PER_IMAGE, CLIP_IMAGE_SIZE_PX, writeNormalisedChw } from '../decode/clip-preprocess.js';
 import { createSessionWithFallback, type SkippedProvider } from './providers.js';
 
 export const CLIP_INPUT_NAME = 'pixel_values';
@@ -30,17 +30,22 @@ export interface ClipSessionInfo {
   dim: number;
 }
 
+/**
+ * A batch as [n,3,224,224] normalised floats, or as n 224×224×3 RGB images in bytes (what the decode processes
+ * send: a quarter of the bytes to move), normalised next to the session just before the run.
+ */
+export type ClipBatch = Float32Array | Uint8Array;
+
 /** Runs batches on a loaded model, on some thread. */
 export interface ClipRunner {
   readonly info: ClipSessionInfo;
   /** Where inference runs: 'worker' keeps the calling thread free during a run. */
   readonly thread: 'worker' | 'main';
   /**
-   * Runs the first `images` images of `batch` ([n,3,224,224] floats). Returns the raw (unnormalised) image_embeds
-   * rows and the batch buffer for reuse (a new view when the buffer travelled to a worker and back: `batch` itself
-   * is then detached).
+   * Runs the first `images` images of `batch`. Returns the raw (unnormalised) image_embeds rows and the batch
+   * buffer for reuse (a new view when the buffer travelled to a worker and back: `batch` itself is then detached).
    */
-  run(batch: Float32Array, images: number): Promise<{ embeds: Float32Array; batch: Float32Array }>;
+  run<T extends ClipBatch>(batch: T, images: number): Promise<{ embeds: Float32Array; batch: T }>;
   release(): Promise<void>;
 }
 
@@ -55,7 +60,8 @@ export async function loadClipSession(
     ...(providers ? { providers } : {}),
     validate: (candidate) => validateClipVisionSignature(candidate, modelPath, tensors),
     warmUp: async (candidate) => {
-      const output = await runClipSession(candidate, new Float32Array(CLIP_FLOATS_PER_IMAGE), 1, tensors);
+      const blank = takesRgbBytes(candidate, tensors) ? new Uint8Array(CLIP_FLOATS_PER_IMAGE) : new Float32Array(CLIP_FLOATS_PER_IMAGE);
+      const { embeds: output } = await runClipBatch(candidate, blank, 1, null, tensors);
       if (output.length < 1) throw new Error(`${modelPath}: ${tensors.output} came out empty`);
       dim = output.length;
     },
@@ -70,7 +76,19 @@ export async function runClipSession(
   images: number,
   tensors: ClipTensorNames = OPTIMUM_CLIP_TENSORS,
 ): Promise<Float32Array> {
-  const input = new ort.Tensor('float32', batch.subarray(0, images * CLIP_FLOATS_PER_IMAGE), [images, 3, CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX]);
+  return runInput(session, new ort.Tensor('float32', batch.subarray(0, images * CLIP_FLOATS_PER_IMAGE), [images, 3, CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX]), images, tensors);
+}
+
+/**
+ * Whether the model takes RGB bytes, uint8 [batch,224,224,3], and normalises them in the graph (see
+ * scripts/onnx/clip-vision.ts `uint8Input`), rather than normalised float32 [batch,3,224,224].
+ */
+export function takesRgbBytes(session: ort.InferenceSession, tensors: ClipTensorNames = OPTIMUM_CLIP_TENSORS): boolean {
+  const input = session.inputMetadata.find((m) => m.name === tensors.input);
+  return input?.isTensor === true && input.type === 'uint8';
+}
+
+async function runInput(session: ort.InferenceSession, input: ort.Tensor, images: number, tensors: ClipTensorNames): Promise<Float32Array> {
   const outputs = await session.run({ [tensors.input]: input }, [tensors.output]);
   const output = outputs[tensors.output];
   if (!output || output.type !== 'float32') throw new Error(`The model returned no float32 ${tensors.output}`);
@@ -80,10 +98,36 @@ export async function runClipSession(
   return Float32Array.from(output.data as Float32Array);
 }
 
+/**
+ * Runs `images` images of `batch`, normalising RGB bytes into `scratch` first (grown when too small; the caller
+ * keeps the returned one for the next batch).
+ */
+export async function runClipBatch(
+  session: ort.InferenceSession,
+  batch: ClipBatch,
+  images: number,
+  scratch: Float32Array | null,
+  tensors: ClipTensorNames = OPTIMUM_CLIP_TENSORS,
+): Promise<{ embeds: Float32Array; scratch: Float32Array | null }> {
+  if (takesRgbBytes(session, tensors)) {
+    if (!(batch instanceof Uint8Array)) throw new TypeError('This model takes RGB bytes (uint8 [batch,224,224,3]), not normalised floats');
+    const input = new ort.Tensor('uint8', batch.subarray(0, images * CLIP_FLOATS_PER_IMAGE), [images, CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX, 3]);
+    return { embeds: await runInput(session, input, images, tensors), scratch };
+  }
+  if (batch instanceof Float32Array) return { embeds: await runClipSession(session, batch, images, tensors), scratch };
+  if (batch.length < images * CLIP_FLOATS_PER_IMAGE) throw new RangeError(`A batch of ${images} RGB images needs ${images * CLIP_FLOATS_PER_IMAGE} bytes, got ${batch.length}`);
+  const floats = scratch && scratch.length >= images * CLIP_FLOATS_PER_IMAGE ? scratch : new Float32Array(images * CLIP_FLOATS_PER_IMAGE);
+  for (let i = 0; i < images; i++) {
+    writeNormalisedChw(batch.subarray(i * CLIP_FLOATS_PER_IMAGE, (i + 1) * CLIP_FLOATS_PER_IMAGE), floats, i * CLIP_FLOATS_PER_IMAGE);
+  }
+  return { embeds: await runClipSession(session, floats, images, tensors), scratch: floats };
+}
+
 /** Runs on the calling thread: for hosts without the worker script, and for quick checks. */
 export class InThreadClipRunner implements ClipRunner {
   readonly thread = 'main';
-  private readonly inFlight = new Set<Promise<Float32Array>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private scratch: Float32Array | null = null;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -96,11 +140,13 @@ export class InThreadClipRunner implements ClipRunner {
     return new InThreadClipRunner(session, info, tensors);
   }
 
-  async run(batch: Float32Array, images: number): Promise<{ embeds: Float32Array; batch: Float32Array }> {
-    const running = runClipSession(this.session, batch, images, this.tensors);
+  async run<T extends ClipBatch>(batch: T, images: number): Promise<{ embeds: Float32Array; batch: T }> {
+    const running = runClipBatch(this.session, batch, images, this.scratch, this.tensors);
     this.inFlight.add(running);
     try {
-      return { embeds: await running, batch };
+      const { embeds, scratch } = await running;
+      this.scratch = scratch;
+      return { embeds, batch };
     } finally {
       this.inFlight.delete(running);
     }
@@ -124,8 +170,14 @@ export function validateClipVisionSignature(session: ort.InferenceSession, model
   const input = session.inputMetadata.find((m) => m.name === tensors.input);
   if (session.inputMetadata.length !== 1 || !input) {
     fail(`its inputs are ${describe(session.inputMetadata)}; expected one input, ${tensors.input} (export the vision tower alone, e.g. optimum's onnx/vision_model.onnx)`);
+  } else if (input.isTensor && input.type === 'uint8') {
+    // RGB bytes, normalised inside the graph: [batch, 224, 224, 3].
+    if (input.shape.length !== 4 || input.shape[3] !== 3) fail(`input ${describe([input])} (uint8) must have 4 dimensions [batch, height, width, 3]`);
+    for (const side of input.shape.slice(1, 3)) {
+      if (typeof side === 'number' && side !== CLIP_IMAGE_SIZE_PX) fail(`input ${describe([input])} must take ${CLIP_IMAGE_SIZE_PX}×${CLIP_IMAGE_SIZE_PX} images`);
+    }
   } else if (!input.isTensor || input.type !== 'float32') {
-    fail(`input ${describe([input])} must be a float32 tensor`);
+    fail(`input ${describe([input])} must be a float32 tensor (or uint8 RGB [batch, 224, 224, 3])`);
   } else if (input.shape.length !== 4 || input.shape[1] !== 3) {
     fail(`input ${describe([input])} must have 4 dimensions [batch, 3, height, width]`);
   } else {

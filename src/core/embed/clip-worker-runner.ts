@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { workerSpawnSpec } from '../project/spawn-worker.js';
-import type { ClipRunner, ClipSessionInfo, ClipTensorNames } from './clip-session.js';
+import type { ClipBatch, ClipRunner, ClipSessionInfo, ClipTensorNames } from './clip-session.js';
 import type { ClipWorkerReply, ClipWorkerRequest } from './clip-worker-protocol.js';
 
 const WORKER_NAME = 'clip-inference.worker';
@@ -24,7 +24,7 @@ export function resolveClipWorkerUrl(baseUrl: string = import.meta.url): URL | n
 }
 
 interface PendingRun {
-  resolve: (value: { embeds: Float32Array; batch: Float32Array }) => void;
+  resolve: (value: { embeds: Float32Array; batch: ClipBatch }) => void;
   reject: (error: Error) => void;
 }
 
@@ -77,12 +77,13 @@ export class WorkerClipRunner implements ClipRunner {
     }
   }
 
-  run(batch: Float32Array, images: number): Promise<{ embeds: Float32Array; batch: Float32Array }> {
+  run<T extends ClipBatch>(batch: T, images: number): Promise<{ embeds: Float32Array; batch: T }> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.released) return Promise.reject(new Error('The inference worker was released'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // The batch comes back as the same kind of array it went as.
+      this.pending.set(id, { resolve: (value) => resolve(value as { embeds: Float32Array; batch: T }), reject });
       if (this.pending.size === 1) this.worker.ref();
       const request: ClipWorkerRequest = { type: 'run', id, batch, images };
       this.worker.postMessage(request, [batch.buffer as ArrayBuffer]);

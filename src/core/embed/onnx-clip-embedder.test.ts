@@ -103,6 +103,53 @@ describe('OnnxClipEmbedder', () => {
     }
   });
 
+  it('decodes in child processes with the same vectors as in this process, and ends them on close', async () => {
+    const pooled = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, decodeProcesses: 2 });
+    const here = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, decodeProcesses: 0 });
+    let pids: number[];
+    try {
+      const [a, b] = await Promise.all([pooled.embedFiles(paths), here.embedFiles(paths)]);
+      pids = pooled.decodeProcessIds;
+      expect(pids.length).toBeGreaterThan(0);
+      expect(here.decodeProcessIds).toEqual([]);
+      // libvips keeps one error buffer per process, so a long-lived decoder may append earlier lines: compare who failed.
+      expect(a.failed.map((f) => f.index)).toEqual(b.failed.map((f) => f.index));
+      for (const failure of a.failed) expect(failure.reason).toContain(paths[failure.index]);
+      expect(a.vectors).toEqual(b.vectors);
+    } finally {
+      await Promise.all([pooled.close(), here.close()]);
+    }
+    const single = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], decodeProcesses: 2 });
+    try {
+      await single.embedFiles(paths.slice(0, 1));
+      expect(single.decodeProcessIds).toEqual([]); // one image: no process started for it
+    } finally {
+      await single.close();
+    }
+    const alive = pids.filter((pid) => {
+      try {
+        return process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+
+  it('runs a model that takes RGB bytes and normalises in its graph, with the same vectors as the float model', async () => {
+    const bytesModel = await writeTinyClipModel(join(dir, 'tiny-uint8.onnx'), { uint8Input: true });
+    const bytesEmbedder = await OnnxClipEmbedder.load(bytesModel, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4 });
+    try {
+      const [a, b] = await Promise.all([bytesEmbedder.embedFiles(paths), embedder.embedFiles(paths)]);
+      // libvips keeps one error buffer per process, so a long-lived decoder may append earlier lines: compare who failed.
+      expect(a.failed.map((f) => f.index)).toEqual(b.failed.map((f) => f.index));
+      for (const failure of a.failed) expect(failure.reason).toContain(paths[failure.index]);
+      expect(Math.max(...a.vectors.map((v, i) => Math.abs(v - (b.vectors[i] as number))))).toBeLessThan(1e-4);
+    } finally {
+      await bytesEmbedder.close();
+    }
+  });
+
   it('falls back to the CPU with the default providers when WebGPU is unavailable', async () => {
     const fallback = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x' });
     try {

@@ -1,13 +1,15 @@
 /**
  * Embeds images with a CLIP vision tower in ONNX form (Hugging Face optimum's `onnx/vision_model.onnx` layout:
  * input `pixel_values` [batch,3,224,224] float32, output `image_embeds` [batch,dim]). Rows come out L2-normalised,
- * as CLIP similarity expects. Decoding runs on the calling thread (sharp works on the libuv pool); inference runs
- * in a worker thread, so the next batch decodes while the current one runs.
+ * as CLIP similarity expects. Decoding runs in a pool of processes (decode-pool.ts) that send 224×224 RGB bytes;
+ * this thread only copies them into the batch; inference (and the float normalisation) runs in a worker thread,
+ * so the next batches decode while the current one runs.
  */
 import { stat } from 'node:fs/promises';
 import type { EmbedderInfo } from '../../shared/model/dataset.js';
 import { mapWithConcurrency } from '../dataset/concurrency.js';
-import { CLIP_FLOATS_PER_IMAGE, decodeClipRgb, writeNormalisedChw } from '../decode/clip-preprocess.js';
+import { CLIP_FLOATS_PER_IMAGE, decodeClipRgb } from '../decode/clip-preprocess.js';
+import { DecodePool, defaultDecodeProcesses, resolveDecodeChildUrl } from '../decode/decode-pool.js';
 import { InThreadClipRunner, type ClipRunner, type ClipTensorNames } from './clip-session.js';
 import { resolveClipWorkerUrl, WorkerClipRunner } from './clip-worker-runner.js';
 import { errorMessage, type EmbedFailure, type EmbedResult, type Embedder, type PreparedBatch } from './embedder.js';
@@ -22,7 +24,12 @@ export interface OnnxClipEmbedderOptions {
   providers?: readonly string[];
   /** Default 32; a function picks it for the execution provider the model loaded on. */
   batchSize?: number | ((provider: string) => number);
-  /** Images decoded at once within a batch (sharp runs them on the libuv pool); default 8. */
+  /**
+   * Most decode processes; default one per core. They start lazily, as many as the queued work needs. 0 decodes
+   * in this process instead (as does a bundle that does not emit decode.child.js).
+   */
+  decodeProcesses?: number;
+  /** Images decoded at once in this process when decodeProcesses is 0 (sharp runs them on the libuv pool); default 8. */
   decodeConcurrency?: number;
   /**
    * 'worker' (default) runs inference in a worker thread; it falls back to 'main' when the worker script is not
@@ -35,17 +42,22 @@ export interface OnnxClipEmbedderOptions {
   modelDir?: string;
 }
 
-/** Spare batch tensors kept for reuse: the running batch and one or two prefetched ones. */
+/** Spare batch buffers kept for reuse: the running batch and one or two prefetched ones. */
 const MAX_POOLED_BUFFERS = 3;
+/** Fewest images a decode process is sent at once: smaller chunks cost more messages than they gain in spread. */
+const MIN_CHUNK_IMAGES = 4;
 
 export class OnnxClipEmbedder implements Embedder {
-  private readonly pooledBuffers: Float32Array[] = [];
+  /** Batches as 224×224×3 RGB bytes per image; the inference thread normalises them. */
+  private readonly pooledBuffers: Uint8Array[] = [];
+  private decodePool: DecodePool | null = null;
   private closed = false;
 
   private constructor(
     readonly info: EmbedderInfo,
     readonly batchSize: number,
     private readonly runner: ClipRunner,
+    private decodeProcesses: number,
     private readonly decodeConcurrency: number,
   ) {}
 
@@ -77,12 +89,18 @@ export class OnnxClipEmbedder implements Embedder {
       await runner.release();
       throw error;
     }
-    return new OnnxClipEmbedder(info, batchSize, runner, options.decodeConcurrency ?? 8);
+    const decodeProcesses = resolveDecodeChildUrl() ? Math.max(0, Math.floor(options.decodeProcesses ?? defaultDecodeProcesses())) : 0;
+    return new OnnxClipEmbedder(info, batchSize, runner, decodeProcesses, options.decodeConcurrency ?? 8);
   }
 
   /** Providers tried before the one in use, with the reason each was skipped. */
   get skippedProviders(): readonly SkippedProvider[] {
     return this.runner.info.skipped;
+  }
+
+  /** Process ids of the running decode processes (none until the first batch, or when decoding in this process). */
+  get decodeProcessIds(): number[] {
+    return this.decodePool?.processIds ?? [];
   }
 
   get inferenceThread(): 'worker' | 'main' {
@@ -92,29 +110,20 @@ export class OnnxClipEmbedder implements Embedder {
   async prepare(absPaths: readonly string[], signal?: AbortSignal): Promise<PreparedBatch> {
     if (this.closed) throw new Error('The embedder is closed');
     const buffer = this.acquireBuffer(absPaths.length);
-    // Decoded images take the next free slot as they finish, so failures leave no gaps in the tensor.
+    // Decoded images take the next free slot as they finish, so failures leave no gaps in the batch.
     const slotByInput = new Int32Array(absPaths.length).fill(-1);
     const failed: EmbedFailure[] = [];
     let slots = 0;
+    const place = (index: number, rgb: Uint8Array): void => {
+      const slot = slots++;
+      buffer.set(rgb, slot * CLIP_FLOATS_PER_IMAGE);
+      slotByInput[index] = slot;
+    };
     try {
-      await mapWithConcurrency(
-        absPaths,
-        this.decodeConcurrency,
-        async (absPath, index) => {
-          let rgb: Uint8Array;
-          try {
-            rgb = await decodeClipRgb(absPath);
-          } catch (error) {
-            failed.push({ index, reason: errorMessage(error) });
-            return;
-          }
-          if (signal?.aborted) return; // the buffer may already be back in the pool
-          const slot = slots++;
-          writeNormalisedChw(rgb, buffer, slot * CLIP_FLOATS_PER_IMAGE);
-          slotByInput[index] = slot;
-        },
-        signal,
-      );
+      // A few images (a search query, a retry) decode faster here than a decode process starts.
+      const fewImages = absPaths.length < MIN_CHUNK_IMAGES && this.decodeProcessIds.length === 0;
+      if (this.decodeProcesses > 0 && !fewImages) await this.decodeInProcesses(absPaths, place, failed, signal);
+      else await this.decodeHere(absPaths, place, failed, signal);
     } catch (error) {
       this.releaseBuffer(buffer);
       throw error;
@@ -142,10 +151,78 @@ export class OnnxClipEmbedder implements Embedder {
     if (this.closed) return;
     this.closed = true;
     this.pooledBuffers.length = 0;
-    await this.runner.release();
+    await Promise.all([this.runner.release(), this.decodePool?.close()]);
   }
 
-  private async embedDecoded(buffer: Float32Array, slots: number, slotByInput: Int32Array, failed: EmbedFailure[]): Promise<EmbedResult> {
+  /** Spreads the batch over the decode processes in chunks; each chunk comes back as one array of RGB bytes. */
+  private async decodeInProcesses(
+    absPaths: readonly string[],
+    place: (index: number, rgb: Uint8Array) => void,
+    failed: EmbedFailure[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    this.decodePool ??= new DecodePool({ maxProcesses: this.decodeProcesses });
+    const pool = this.decodePool;
+    const chunks = Math.max(1, Math.min(pool.maxProcesses, Math.ceil(absPaths.length / MIN_CHUNK_IMAGES)));
+    const chunkImages = Math.ceil(absPaths.length / chunks);
+    const decoding: Promise<void>[] = [];
+    for (let start = 0; start < absPaths.length; start += chunkImages) {
+      const paths = absPaths.slice(start, start + chunkImages);
+      decoding.push(
+        pool.decode(paths, 'rgb-u8', signal).then(
+          ({ pixels, failures }) => {
+            if (signal?.aborted) return; // the buffer may already be back in the pool
+            const failedInChunk = new Set<number>();
+            for (const failure of failures) {
+              failedInChunk.add(failure.index);
+              failed.push({ index: start + failure.index, reason: failure.reason });
+            }
+            for (let i = 0; i < paths.length; i++) {
+              if (!failedInChunk.has(i)) place(start + i, pixels.subarray(i * CLIP_FLOATS_PER_IMAGE, (i + 1) * CLIP_FLOATS_PER_IMAGE) as Uint8Array);
+            }
+          },
+          async (error: unknown) => {
+            if (signal?.aborted || this.closed) throw error;
+            // Decode processes cannot start on this host: decode here from now on rather than fail the images.
+            this.decodeProcesses = 0;
+            const failedHere: EmbedFailure[] = [];
+            await this.decodeHere(paths, (i, rgb) => place(start + i, rgb), failedHere, signal);
+            for (const failure of failedHere) failed.push({ index: start + failure.index, reason: failure.reason });
+          },
+        ),
+      );
+    }
+    const settled = await Promise.allSettled(decoding);
+    signal?.throwIfAborted();
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
+  }
+
+  /** Decodes on the libuv pool of this process: for hosts without the decode process script, and tests. */
+  private async decodeHere(
+    absPaths: readonly string[],
+    place: (index: number, rgb: Uint8Array) => void,
+    failed: EmbedFailure[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    await mapWithConcurrency(
+      absPaths,
+      this.decodeConcurrency,
+      async (absPath, index) => {
+        let rgb: Uint8Array;
+        try {
+          rgb = await decodeClipRgb(absPath);
+        } catch (error) {
+          failed.push({ index, reason: errorMessage(error) });
+          return;
+        }
+        if (signal?.aborted) return; // the buffer may already be back in the pool
+        place(index, rgb);
+      },
+      signal,
+    );
+  }
+
+  private async embedDecoded(buffer: Uint8Array, slots: number, slotByInput: Int32Array, failed: EmbedFailure[]): Promise<EmbedResult> {
     const { dim } = this.info;
     const vectors = new Float32Array(slotByInput.length * dim);
     if (slots === 0) {
@@ -165,12 +242,12 @@ export class OnnxClipEmbedder implements Embedder {
     return { vectors, failed };
   }
 
-  private acquireBuffer(images: number): Float32Array {
-    if (images > this.batchSize) return new Float32Array(images * CLIP_FLOATS_PER_IMAGE);
-    return this.pooledBuffers.pop() ?? new Float32Array(this.batchSize * CLIP_FLOATS_PER_IMAGE);
+  private acquireBuffer(images: number): Uint8Array {
+    if (images > this.batchSize) return new Uint8Array(images * CLIP_FLOATS_PER_IMAGE);
+    return this.pooledBuffers.pop() ?? new Uint8Array(this.batchSize * CLIP_FLOATS_PER_IMAGE);
   }
 
-  private releaseBuffer(buffer: Float32Array): void {
+  private releaseBuffer(buffer: Uint8Array): void {
     // A buffer still in (or lost to) the worker is detached: length 0, so it is not pooled.
     const standard = buffer.length === this.batchSize * CLIP_FLOATS_PER_IMAGE;
     if (standard && !this.closed && this.pooledBuffers.length < MAX_POOLED_BUFFERS) this.pooledBuffers.push(buffer);

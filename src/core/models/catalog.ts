@@ -11,7 +11,7 @@ import { describeIssue } from '../detection/problem-text.js';
 const DimSchema = z.union([z.number().int().positive(), z.string().min(1)]);
 const TensorSpecSchema = z.object({
   name: z.string().min(1),
-  dtype: z.enum(['float32', 'float16', 'int64', 'int32']),
+  dtype: z.enum(['float32', 'float16', 'uint8', 'int64', 'int32']),
   /** Numbers are fixed sizes; strings name dynamic axes ('batch'). */
   shape: z.array(DimSchema).min(1),
 });

@@ -96,7 +96,7 @@ describe('importModel', () => {
 
     it('a wrong input shape', async () => {
       const small = await writeOddModel(join(dir, 'small-input.onnx'), { inputName: 'pixel_values', inputShape: ['batch', 3, 64, 64], outputName: 'image_embeds', reduceToTwoDims: true });
-      await expect(importModel(small, cacheDir)).rejects.toThrow(`${small}: input 'pixel_values' float32 [batch, 3, 64, 64] has the wrong shape; expected [batch, 3, 224, 224] float32`);
+      await expect(importModel(small, cacheDir)).rejects.toThrow(`${small}: input 'pixel_values' float32 [batch, 3, 64, 64] has the wrong shape; expected [batch, 3, 224, 224] float32 (or RGB bytes`);
       expect(await cacheEntries()).toEqual(before);
     });
 
@@ -124,6 +124,13 @@ describe('importModel', () => {
       await expect(importModel(join(dir, 'nope'), cacheDir)).rejects.toThrow('does not exist');
       expect(await cacheEntries()).toEqual(before);
     });
+  });
+
+  it('imports a vision tower that takes RGB bytes and normalises them in the graph', async () => {
+    const file = await writeTinyClipModel(join(dir, 'uint8-input.onnx'), { seed: 12, uint8Input: true });
+    const { manifest } = await importModel(file, cacheDir);
+    expect(manifest.towers?.vision.input).toMatchObject({ name: 'pixel_values', dtype: 'uint8' });
+    expect(manifest.towers?.embeddingDim).toBe(512);
   });
 
   it('takes an imported file’s precision from its name', async () => {

@@ -46,13 +46,16 @@ export interface VisionTowerFacts {
 export async function inspectVisionTower(path: string, expectedDim?: { dim: number; source: string }): Promise<VisionTowerFacts> {
   const session = await openSession(path);
   try {
-    const expectedInput = `[batch, 3, ${CLIP_IMAGE_SIZE_PX}, ${CLIP_IMAGE_SIZE_PX}] float32`;
+    const expectedInput = `[batch, 3, ${CLIP_IMAGE_SIZE_PX}, ${CLIP_IMAGE_SIZE_PX}] float32 (or RGB bytes, [batch, ${CLIP_IMAGE_SIZE_PX}, ${CLIP_IMAGE_SIZE_PX}, 3] uint8)`;
     const [input, ...others] = session.inputMetadata;
     if (!input || others.length > 0) {
       throw new Error(`${path}: expected one input, an image batch ${expectedInput}; it has ${session.inputMetadata.map(describe).join(', ') || 'none'} (export the vision tower alone)`);
     }
-    if (!input.isTensor || input.type !== 'float32') throw new Error(`${path}: input ${describe(input)} must be ${expectedInput}`);
-    const [, channels, height, width] = input.shape;
+    if (!input.isTensor || (input.type !== 'float32' && input.type !== 'uint8')) throw new Error(`${path}: input ${describe(input)} must be ${expectedInput}`);
+    // float32 is normalised CHW; uint8 is RGB bytes the graph normalises itself (HWC).
+    const rgbBytes = input.type === 'uint8';
+    const [, a, b, c] = input.shape;
+    const [channels, height, width] = rgbBytes ? [c, a, b] : [a, b, c];
     const fixedWrong = (dim: number | string | undefined, want: number): boolean => dim === undefined || (typeof dim === 'number' && dim >= 0 && dim !== want);
     if (input.shape.length !== 4 || fixedWrong(channels, 3) || fixedWrong(height, CLIP_IMAGE_SIZE_PX) || fixedWrong(width, CLIP_IMAGE_SIZE_PX)) {
       throw new Error(`${path}: input ${describe(input)} has the wrong shape; expected ${expectedInput}`);
@@ -60,7 +63,8 @@ export async function inspectVisionTower(path: string, expectedDim?: { dim: numb
     const output = pickOutput(path, session.outputMetadata, VISION_OUTPUT_NAMES, 'image');
     let result: ort.InferenceSession.OnnxValueMapType;
     try {
-      const blank = new ort.Tensor('float32', new Float32Array(CLIP_FLOATS_PER_IMAGE), [1, 3, CLIP_IMAGE_SIZE_PX, CLIP_IMAGE_SIZE_PX]);
+      const side = CLIP_IMAGE_SIZE_PX;
+      const blank = rgbBytes ? new ort.Tensor('uint8', new Uint8Array(CLIP_FLOATS_PER_IMAGE), [1, side, side, 3]) : new ort.Tensor('float32', new Float32Array(CLIP_FLOATS_PER_IMAGE), [1, 3, side, side]);
       result = await session.run({ [input.name]: blank }, [output.name]);
     } catch (error) {
       throw new Error(`${path}: running one image failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, { cause: error });

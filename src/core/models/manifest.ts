@@ -11,7 +11,7 @@ import { describeIssue } from '../detection/problem-text.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
-const TensorSchema = z.object({ name: z.string().min(1), dtype: z.enum(['float32', 'float16', 'int64', 'int32']), shape: z.array(z.union([z.number().int(), z.string()])) });
+const TensorSchema = z.object({ name: z.string().min(1), dtype: z.enum(['float32', 'float16', 'uint8', 'int64', 'int32']), shape: z.array(z.union([z.number().int(), z.string()])) });
 
 const ManifestFileSchema = z.object({
   path: z.string().min(1),

@@ -46,7 +46,7 @@ export function spawnWorker(workerUrl: URL = resolveWorkerUrl(), workerData?: un
 }
 
 /** Removes `--import tsx`, `--import=…/tsx/dist/loader.mjs`, `--require …/tsx/dist/preflight.cjs` and the like. */
-function withoutTsxFlags(execArgv: readonly string[]): string[] {
+export function withoutTsxFlags(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const arg = execArgv[i] as string;

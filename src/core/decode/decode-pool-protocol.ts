@@ -1,0 +1,30 @@
+/**
+ * Messages between DecodePool (parent) and decode.child.ts, sent over the IPC channel with `serialization:
+ * 'advanced'` (V8's serializer), so a chunk's pixels travel as one typed array, not as JSON.
+ */
+
+/**
+ * How a decoded image comes back: `rgb-u8` is 224×224×3 interleaved bytes (150,528 bytes an image); `clip-f32` is
+ * the finished CLIP input, normalised CHW float32 (602,112 bytes an image).
+ */
+export type DecodedPixelFormat = 'rgb-u8' | 'clip-f32';
+
+export type DecodeChildRequest =
+  | { type: 'decode'; id: number; paths: string[]; format: DecodedPixelFormat }
+  /** Stop starting images of chunk `id`; the reply still comes, with the unstarted images marked cancelled. */
+  | { type: 'cancel'; id: number };
+
+export interface DecodeChildFailure {
+  /** Position in the chunk's `paths`. */
+  index: number;
+  /** Names the file. */
+  reason: string;
+}
+
+export type DecodeChildReply =
+  | { type: 'ready' }
+  /**
+   * `pixels` holds the images in `paths` order at a fixed stride (failed images' bytes are zero); its element type
+   * follows the requested format (Uint8Array or Float32Array).
+   */
+  | { type: 'decoded'; id: number; pixels: Uint8Array | Float32Array; failures: DecodeChildFailure[] };

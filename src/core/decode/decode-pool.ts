@@ -1,0 +1,273 @@
+/**
+ * A pool of decode processes (decode.child.ts). One Node process tops out at a few hundred images/s of sharp
+ * decoding whatever its thread count; separate processes scale with cores, so the CLIP pipeline decodes here.
+ *
+ * Work goes in chunks (a few images each), each answered by one message holding all its pixels. Processes start
+ * lazily, only while queued chunks outnumber the free places, so a small job starts one process, not one per core.
+ * A process holds at most CHUNKS_PER_PROCESS chunks (one decoding, one waiting), the rest wait here as paths only.
+ * A process that dies fails its chunks' images with a reason naming each file and is replaced on demand;
+ * processes that keep dying at start fail the queued chunks instead of respawning forever.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { withoutTsxFlags } from '../project/spawn-worker.js';
+import type { DecodeChildFailure, DecodeChildReply, DecodeChildRequest, DecodedPixelFormat } from './decode-pool-protocol.js';
+
+const CHILD_NAME = 'decode.child';
+/** One chunk decoding and one queued behind it, so a process never waits for a round trip between chunks. */
+const CHUNKS_PER_PROCESS = 2;
+/** Processes in a row that die before they are ready before the pool gives up on starting them. */
+const MAX_FAILED_STARTS = 3;
+const STDERR_TAIL_CHARS = 2000;
+const CLOSE_GRACE_MS = 2000;
+
+export interface DecodedChunk {
+  /** The chunk's images in input order at a stride of 224×224×3 elements; failed images are zero. */
+  pixels: Uint8Array | Float32Array;
+  /** Failed images (index into the chunk's paths), each reason naming its file. */
+  failures: DecodeChildFailure[];
+}
+
+export interface DecodePoolOptions {
+  /** Most processes at once; default defaultDecodeProcesses(). */
+  maxProcesses?: number;
+  /** Images each process decodes at once; default 2. */
+  imagesInFlightPerProcess?: number;
+  /** The child script; default the built decode.child.js beside this module, else the TypeScript source. */
+  childUrl?: URL;
+}
+
+/** One process per core: decoding is the bottleneck of a GPU pipeline, and idle processes cost no CPU. */
+export function defaultDecodeProcesses(cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, 32));
+}
+
+/** The built `decode.child.js` beside `baseUrl` (a bundle must emit it there), else the `.ts` source; null if neither. */
+export function resolveDecodeChildUrl(baseUrl: string = import.meta.url): URL | null {
+  for (const extension of ['.js', '.ts']) {
+    const url = new URL(`./${CHILD_NAME}${extension}`, baseUrl);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return null;
+}
+
+/**
+ * Node flags for a child running `childUrl`: a `.ts` child loads tsx's loader (by absolute URL, so it resolves
+ * from any working directory); inherited tsx flags are dropped so it registers once.
+ */
+export function decodeChildExecArgv(childUrl: URL, parentExecArgv: readonly string[] = process.execArgv): string[] {
+  if (!childUrl.pathname.endsWith('.ts')) return [...parentExecArgv];
+  return [...withoutTsxFlags(parentExecArgv), '--import', import.meta.resolve('tsx')];
+}
+
+/** The line of a dead process's stderr that says what went wrong: Node prints `Error: …` under the source excerpt. */
+function errorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('Node.js v'));
+  return lines.find((line) => /^[A-Za-z]*(Error|Exception)\b/.test(line)) ?? lines.at(-1) ?? '';
+}
+
+interface Job {
+  id: number;
+  paths: string[];
+  format: DecodedPixelFormat;
+  resolve: (chunk: DecodedChunk) => void;
+  reject: (error: unknown) => void;
+  settled: boolean;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+interface Slot {
+  process: ChildProcess;
+  ready: boolean;
+  /** Chunks sent and not answered yet, including cancelled ones (they still occupy the process). */
+  jobs: Map<number, Job>;
+  stderrTail: string;
+}
+
+export class DecodePool {
+  readonly maxProcesses: number;
+  private readonly imagesInFlight: number;
+  private readonly childUrl: URL;
+  private readonly queue: Job[] = [];
+  private readonly slots = new Set<Slot>();
+  private nextId = 1;
+  private failedStarts = 0;
+  private closed: Promise<void> | null = null;
+
+  constructor(options: DecodePoolOptions = {}) {
+    this.maxProcesses = Math.max(1, Math.floor(options.maxProcesses ?? defaultDecodeProcesses()));
+    this.imagesInFlight = Math.max(1, Math.floor(options.imagesInFlightPerProcess ?? 2));
+    const childUrl = options.childUrl ?? resolveDecodeChildUrl();
+    if (!childUrl) throw new Error(`The decode process script (${CHILD_NAME}.js) is missing beside ${fileURLToPath(import.meta.url)}`);
+    this.childUrl = childUrl;
+  }
+
+  /** Process ids of the live decode processes. */
+  get processIds(): number[] {
+    return [...this.slots].flatMap((slot) => (slot.process.pid === undefined ? [] : [slot.process.pid]));
+  }
+
+  /**
+   * Decodes `paths` (a chunk: one process decodes it all) to `format`. Resolves even when images fail (listed in
+   * `failures`); rejects only when `signal` aborts, the pool closes, or decode processes cannot start.
+   */
+  decode(paths: readonly string[], format: DecodedPixelFormat, signal?: AbortSignal): Promise<DecodedChunk> {
+    if (this.closed) return Promise.reject(new Error('The decode pool is closed'));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<DecodedChunk>((resolve, reject) => {
+      const job: Job = {
+        id: this.nextId++,
+        paths: [...paths],
+        format,
+        signal,
+        settled: false,
+        resolve: (chunk) => this.settle(job, () => resolve(chunk)),
+        reject: (error) => this.settle(job, () => reject(error)),
+        onAbort: () => this.abort(job),
+      };
+      signal?.addEventListener('abort', job.onAbort, { once: true });
+      this.queue.push(job);
+      this.dispatch();
+    });
+  }
+
+  /** Fails queued and running chunks, ends every process and waits until they have exited. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      const error = new Error('The decode pool was closed');
+      for (const job of this.queue.splice(0)) job.reject(error);
+      const exits = [...this.slots].map((slot) => this.endProcess(slot, error));
+      await Promise.all(exits);
+    })();
+    return this.closed;
+  }
+
+  private settle(job: Job, finish: () => void): void {
+    if (job.settled) return;
+    job.settled = true;
+    job.signal?.removeEventListener('abort', job.onAbort);
+    finish();
+  }
+
+  private abort(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    for (const slot of this.slots) {
+      if (slot.jobs.has(job.id)) this.send(slot, { type: 'cancel', id: job.id });
+    }
+    job.reject(job.signal?.reason);
+  }
+
+  private dispatch(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      while (slot.ready && slot.jobs.size < CHUNKS_PER_PROCESS && this.queue.length > 0) {
+        const job = this.queue.shift() as Job;
+        slot.jobs.set(job.id, job);
+        this.send(slot, { type: 'decode', id: job.id, paths: job.paths, format: job.format });
+      }
+      this.updateRef(slot);
+    }
+    // Start a process only for work no starting process will take: few images, few processes.
+    const startingPlaces = [...this.slots].filter((slot) => !slot.ready).length * CHUNKS_PER_PROCESS;
+    let unplaced = this.queue.length - startingPlaces;
+    while (unplaced > 0 && this.slots.size < this.maxProcesses) {
+      this.start();
+      unplaced -= CHUNKS_PER_PROCESS;
+    }
+  }
+
+  private start(): void {
+    const child = fork(fileURLToPath(this.childUrl), [], {
+      execArgv: decodeChildExecArgv(this.childUrl),
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // Under Electron, process.execPath is the app: run the child as plain Node.
+      env: { ...process.env, DATASET_HEALTH_DECODE_IN_FLIGHT: String(this.imagesInFlight), ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) },
+    });
+    const slot: Slot = { process: child, ready: false, jobs: new Map(), stderrTail: '' };
+    this.slots.add(slot);
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      slot.stderrTail = (slot.stderrTail + text).slice(-STDERR_TAIL_CHARS);
+    });
+    // The pipe would keep the parent alive on its own; the process and its channel are ref'd while they work.
+    (child.stderr as (NodeJS.ReadableStream & { unref?: () => void }) | null)?.unref?.();
+    child.on('message', (reply: DecodeChildReply) => this.onReply(slot, reply));
+    let gone = false;
+    const onGone = (why: string): void => {
+      if (gone) return;
+      gone = true;
+      this.onProcessGone(slot, why);
+    };
+    child.on('exit', (code, signal) => onGone(signal ? `signal ${signal}` : `code ${code}`));
+    child.on('error', (error) => onGone(error.message));
+  }
+
+  private onReply(slot: Slot, reply: DecodeChildReply): void {
+    if (reply.type === 'ready') {
+      slot.ready = true;
+      this.failedStarts = 0;
+    } else {
+      const job = slot.jobs.get(reply.id);
+      slot.jobs.delete(reply.id);
+      job?.resolve({ pixels: reply.pixels, failures: reply.failures });
+    }
+    this.dispatch();
+  }
+
+  private onProcessGone(slot: Slot, why: string): void {
+    this.slots.delete(slot);
+    const stderr = errorLine(slot.stderrTail);
+    const detail = `the decode process exited (${why})${stderr ? `: ${stderr}` : ''}`;
+    for (const job of slot.jobs.values()) {
+      if (this.closed) {
+        job.reject(new Error('The decode pool was closed'));
+        continue;
+      }
+      const failures = job.paths.map((path, index) => ({ index, reason: `Cannot decode image ${path}: ${detail} while decoding its chunk` }));
+      job.resolve({ pixels: new Uint8Array(0), failures });
+    }
+    slot.jobs.clear();
+    if (this.closed) return;
+    if (!slot.ready && ++this.failedStarts >= MAX_FAILED_STARTS) {
+      const error = new Error(`Decode processes fail to start (${fileURLToPath(this.childUrl)}): ${detail}`);
+      for (const job of this.queue.splice(0)) job.reject(error);
+      this.failedStarts = 0;
+      return;
+    }
+    this.dispatch();
+  }
+
+  private send(slot: Slot, request: DecodeChildRequest): void {
+    if (!slot.process.connected) return; // it is exiting; its exit handler fails its chunks
+    slot.process.send(request);
+  }
+
+  /** A process without work must not keep the parent alive (an unclosed pool at exit); one with work must. */
+  private updateRef(slot: Slot): void {
+    const busy = slot.jobs.size > 0 || !slot.ready;
+    const channel = slot.process.channel as { ref(): void; unref(): void } | null | undefined;
+    if (busy) {
+      slot.process.ref();
+      channel?.ref();
+    } else {
+      slot.process.unref();
+      channel?.unref();
+    }
+  }
+
+  private async endProcess(slot: Slot, error: Error): Promise<void> {
+    const child = slot.process;
+    for (const job of slot.jobs.values()) job.reject(error);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.ref();
+    if (child.connected) child.disconnect(); // the child exits on 'disconnect'
+    const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+}

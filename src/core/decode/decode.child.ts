@@ -1,0 +1,40 @@
+/**
+ * Wiring only: a decode process of DecodePool. Decodes the chunks it is sent (decode-chunk.ts) and sends each back
+ * as one typed array. It runs as a separate process because one Node process tops out at a few hundred images/s
+ * of sharp decoding however many threads it uses, while processes scale with cores.
+ */
+import sharp from 'sharp';
+import type { DecodeChildReply, DecodeChildRequest } from './decode-pool-protocol.js';
+import { decodeChunk } from './decode-chunk.js';
+
+const send = process.send?.bind(process);
+if (!send) throw new Error('decode.child must be started with an IPC channel (child_process.fork)');
+
+const imagesInFlight = Math.max(1, Number(process.env.DATASET_HEALTH_DECODE_IN_FLIGHT) || 2);
+// One libvips thread per image: the parallelism comes from the processes; more threads only contend for cores.
+sharp.concurrency(1);
+// Every image is new: libvips' operation cache would only hold memory.
+sharp.cache(false);
+
+const cancelled = new Set<number>();
+// Chunks run one after another, so at most `imagesInFlight` images are decoding; the parent sends the next chunk
+// before this one ends, so the process does not idle between them.
+let queue: Promise<void> = Promise.resolve();
+let queued = 0;
+process.on('message', (request: DecodeChildRequest) => {
+  if (request.type === 'cancel') {
+    cancelled.add(request.id);
+    return;
+  }
+  const { id, paths, format } = request;
+  queued++;
+  queue = queue.then(async () => {
+    const { pixels, failures } = await decodeChunk(paths, format, imagesInFlight, () => cancelled.has(id));
+    // A cancel can cross the reply of a finished chunk: forget them all whenever nothing is queued.
+    if (--queued === 0) cancelled.clear();
+    send({ type: 'decoded', id, pixels, failures } satisfies DecodeChildReply);
+  });
+});
+// The parent went away (closed the pool, or died): nothing is left to decode for.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' } satisfies DecodeChildReply);

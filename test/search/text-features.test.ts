@@ -28,6 +28,7 @@ describe('text features with a tiny CLIP folder', () => {
   let store: ProjectStore;
   let service: TextFeatureService;
   let tower: ClipTextEncoder;
+  let datasetId: string;
 
   beforeAll(async () => {
     fixture = await makeFixtureDataset({ perClass: 10 });
@@ -41,9 +42,7 @@ describe('text features with a tiny CLIP folder', () => {
     const started = await client.call('job.analyze', { datasetId: id, model: modelDir });
     expect((await finalStatus(client, started.jobId)).state).toBe('done');
     store = ProjectStore.openForDataset(dataDir, fixture.root);
-    const embedder = store.listEmbedders()[0]!;
-    // Until the model resolver records the folder itself, record it as it will.
-    if (embedder.modelDir === undefined) store.saveEmbedder({ ...embedder, modelDir });
+    datasetId = id;
     service = new TextFeatureService({ textTowerLoader: (dir) => loadClipTextTower(dir, { providers: ['cpu'] }) });
     tower = await loadClipTextTower(modelDir, { providers: ['cpu'] });
   }, 120_000);
@@ -56,6 +55,15 @@ describe('text features with a tiny CLIP folder', () => {
     await engine.close();
     rmSync(fixture.root, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it('job.analyze with a model folder records the folder, then labels zero-shot and names clusters on its own', async () => {
+    expect(store.listEmbedders().map((e) => e.modelDir)).toEqual([modelDir]);
+    const scores = await client.call('dataset.scores', { datasetId });
+    expect(scores.map((c) => c.name)).toEqual(expect.arrayContaining(['zero_shot_label', 'zero_shot_confidence', 'zero_shot_agrees']));
+    const clusters = await client.call('dataset.clusters', { datasetId });
+    expect(clusters.length).toBeGreaterThan(0);
+    for (const c of clusters) expect(['cat', 'dog', 'fish']).toContain(c.name);
   });
 
   it('after an analysis: zero-shot columns over the label vocabulary and named clusters, stored', async () => {

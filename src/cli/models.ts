@@ -20,10 +20,16 @@ const HELP = `Usage: dataset-health models <list | download ID | import PATH | r
 
 Downloads come from https://huggingface.co, or from HF_ENDPOINT when it is set (e.g. a mirror).`;
 
+/** Whether text search and zero-shot work with it; a catalogue model not yet downloaded is not "without" them. */
+function textState(m: ModelListEntry): string {
+  if (m.textAvailable) return 'text features installed';
+  return m.installed.length === 0 && 'repo' in m.source ? 'text features once downloaded' : 'no text tower';
+}
+
 function describeModel(m: ModelListEntry): string[] {
   const sizes = m.available.map((p) => `${p} ${formatBytes(m.bytesByPrecision[p] ?? 0)}${m.installed.includes(p) ? ' (installed)' : ''}`).join(', ');
   const origin = 'repo' in m.source ? `${m.source.repo}@${m.source.revision.slice(0, 12)}` : `imported from ${m.source.importedFrom}`;
-  return [`${m.id.padEnd(20)} ${m.name}`, `${''.padEnd(20)} ${sizes}; text features ${m.textAvailable ? 'yes' : 'no'}; ${origin}`, ...m.notes.map((n) => `${''.padEnd(20)} note: ${n}`)];
+  return [`${m.id.padEnd(20)} ${m.name}`, `${''.padEnd(20)} ${sizes}; ${textState(m)}; ${origin}`, ...m.notes.map((n) => `${''.padEnd(20)} note: ${n}`)];
 }
 
 /** One line redrawn on a terminal; a line every 10% otherwise (logs stay short). */

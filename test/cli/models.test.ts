@@ -58,7 +58,7 @@ describe('dataset-health models', () => {
     stdout = '';
     expect(await run('list')).toBe(0);
     expect(stdout).toContain(`Model cache: ${path.join(dataDir, 'models')}`);
-    expect(stdout).toMatch(/clip-vit-b32 +CLIP ViT-B\/32\n +fp32 [\d.]+ MB, fp16 [\d.]+ [kM]B \(installed\); text features yes; Xenova\/clip-vit-base-patch32@4c1807b705b1/);
+    expect(stdout).toMatch(/clip-vit-b32 +CLIP ViT-B\/32\n +fp32 [\d.]+ MB, fp16 [\d.]+ [kM]B \(installed\); text features installed; Xenova\/clip-vit-base-patch32@4c1807b705b1/);
   });
 
   it('imports a folder without a tokenizer, warning that text features are unavailable, and removes it', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame } from '../../shared/api/codec.js';
 import type { ClusterSummary } from '../../shared/model/scores.js';
 import { clustersCsv } from './clusters-csv.js';
 import { scoreExtraColumns } from './score-columns.js';
@@ -35,6 +36,11 @@ describe('clustersCsv', () => {
       '1,,10,,0.6,,1.25,,0.4,,,',
       '',
     ]);
+  });
+
+  it('writes NaNs empty after the clusters went through a stored frame, where NaN becomes null', () => {
+    const [stored] = decodeFrame(encodeFrame([cluster({ id: 2, meanLoss: Number.NaN })])) as ClusterSummary[];
+    expect(clustersCsv([stored as ClusterSummary], () => 'a.png').split('\n')[1]).toBe('2,,10,shirt,0.6,0.4,,,0.4,,,');
   });
 });
 

@@ -4,11 +4,12 @@ export function csvField(value: string): string {
 }
 
 /**
- * Writes a number for a CSV: empty for NaN, integers as is, and float32 values (most of ours) with the fewest digits
+ * Writes a number for a CSV: empty for NaN (and for null: a NaN that crossed a JSON frame header arrives as null),
+ * integers as is, and float32 values (most of ours) with the fewest digits
  * that read back to the same float32, so 0.821629f is written `0.821629`, not `0.8216289877891541`.
  */
-export function csvNumber(value: number): string {
-  if (Number.isNaN(value)) return '';
+export function csvNumber(value: number | null): string {
+  if (value === null || Number.isNaN(value)) return '';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
   if (Number.isInteger(value)) return String(value);
   if (Math.fround(value) === value) {

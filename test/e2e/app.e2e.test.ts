@@ -80,6 +80,13 @@ describe('Dataset Health in the browser, on the bundled sample', () => {
     expect(await app.page.getByTestId('image-count').textContent()).toBe(SAMPLE_IMAGE_COUNT.toLocaleString('en-US'));
   });
 
+  it('offers a CLIP model while the map comes from the pixels embedder, and the offer can be dismissed', async () => {
+    const offer = app.page.getByTestId('model-offer');
+    await expect.poll(() => offer.textContent()).toMatch(/basic pixels embedder.*Download CLIP ViT-B\/32/);
+    await offer.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => offer.count()).toBe(0);
+  });
+
   it('shows a card with the thumbnail, path and labels when hovering a point', async () => {
     const index = await app.hoverSomePoint();
     expect(index).toBeGreaterThanOrEqual(0);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ModelsDialog } from '../features/models/ModelsDialog';
+import { modelOffer } from '../features/models/models-state';
 import { useModels } from '../features/models/use-models';
 import { ImageResourcesProvider } from '../features/thumbnails/image-resources';
 import { OpenFolderForm } from '../features/dataset/OpenFolderForm';
@@ -30,6 +31,8 @@ export function App() {
   const { summary, info } = session;
   const models = useModels();
   const [modelsOpen, setModelsOpen] = useState(false);
+  const [offerDismissed, setOfferDismissed] = useState(false);
+  const offer = offerDismissed ? null : modelOffer(summary?.embedder?.id ?? null, models.list);
   return (
     <div className="app">
       <header className="topbar">
@@ -49,6 +52,19 @@ export function App() {
         </button>
       </header>
       {modelsOpen && <ModelsDialog models={models} onClose={() => setModelsOpen(false)} />}
+      {offer && (
+        <div className="notice" role="status" data-testid="model-offer">
+          <span>{offer}</span>
+          <span className="notice-actions">
+            <button type="button" onClick={() => setModelsOpen(true)}>
+              Models…
+            </button>
+            <button type="button" onClick={() => setOfferDismissed(true)} aria-label="Dismiss">
+              Dismiss
+            </button>
+          </span>
+        </div>
+      )}
       {session.error && (
         <div className="banner" role="alert" data-testid="error-banner">
           <span>{session.error}</span>

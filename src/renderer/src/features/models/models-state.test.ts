@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStatus } from '../../../../shared/model/dataset';
 import type { ModelListEntry, ModelsListResult } from '../../../../shared/model/models';
-import { analysisModel, applyDownloadProgress, downloadablePrecisions, rowState, type DownloadsByModel } from './models-state';
+import { analysisModel, applyDownloadProgress, downloadablePrecisions, modelOffer, rowState, type DownloadsByModel } from './models-state';
+
+describe('modelOffer', () => {
+  const none: ModelsListResult = { cacheDir: '/cache', models: [model('b32', []), model('b16', [])], defaultModel: 'pixels' };
+
+  it('offers the first catalogue model, with its smallest download, while the map comes from the pixels embedder', () => {
+    expect(modelOffer('pixels-v1', none)).toMatch(/^This map uses the basic pixels embedder.*Download B32 \(from 300 B\) for CLIP embeddings/);
+  });
+
+  it('says nothing once a model is installed, for other embedders, or before the list arrived', () => {
+    expect(modelOffer('pixels-v1', { ...none, models: [model('b32', ['fp16'])], defaultModel: 'b32' })).toBeNull();
+    expect(modelOffer('import:abc', none)).toBeNull();
+    expect(modelOffer(null, none)).toBeNull();
+    expect(modelOffer('pixels-v1', null)).toBeNull();
+  });
+});
 
 const model = (id: string, installed: ModelListEntry['installed'], kind: ModelListEntry['kind'] = 'catalogue'): ModelListEntry => ({
   id,

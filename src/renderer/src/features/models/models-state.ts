@@ -1,5 +1,5 @@
 import type { JobStatus } from '../../../../shared/model/dataset';
-import type { ModelListEntry, ModelPrecision, ModelsListResult } from '../../../../shared/model/models';
+import { formatBytes, type ModelListEntry, type ModelPrecision, type ModelsListResult } from '../../../../shared/model/models';
 
 /** Download jobs by model id, as the panel started them (a job status does not name its model). */
 export type DownloadsByModel = ReadonlyMap<string, { precision: ModelPrecision; job: JobStatus }>;
@@ -46,4 +46,18 @@ export function analysisModel(list: ModelsListResult, chosen: string | null): { 
   if (picked) return { id: picked.id, name: picked.name, chosen: true };
   const fallback = byId(list.defaultModel);
   return { id: list.defaultModel, name: fallback?.name ?? 'Basic pixels embedder (no model)', chosen: false };
+}
+
+/**
+ * The one-line offer to get a CLIP model, shown while the map comes from the pixels embedder because nothing better
+ * is installed. Models are large, so they are downloaded when the user asks, never behind their back; this is where
+ * a first-time user learns that they can. Null when a model is installed or the dataset used another embedder.
+ */
+export function modelOffer(embedderId: string | null, list: ModelsListResult | null): string | null {
+  if (embedderId !== 'pixels-v1' || list === null || list.defaultModel !== 'pixels') return null;
+  const clip = list.models.find((m) => m.kind === 'catalogue');
+  if (!clip) return null;
+  const smallest = Math.min(...clip.available.map((p) => clip.bytesByPrecision[p] ?? Number.POSITIVE_INFINITY));
+  const size = Number.isFinite(smallest) ? ` (from ${formatBytes(smallest)})` : '';
+  return `This map uses the basic pixels embedder: it groups images by look, not meaning. Download ${clip.name}${size} for CLIP embeddings, text search and zero-shot labels, or import one offline.`;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignLabels, classList, folderLabels, parseLabelsCsv } from './labels.js';
+import { FMNIST_10K_DIR, HAS_FMNIST_10K } from '../../../test/fixtures/shared-datasets.js';
 
 const images = ['a.png', 'images/cat/1.png', 'images/cat/2.png', 'images/dog/3.png', 'images/dog/4.png'];
 
@@ -146,8 +147,8 @@ describe('assignLabels', () => {
     expect(result).toMatchObject({ source: 'none', classes: [], labels: [null, null], problems: [] });
   });
 
-  it('reads the Fashion-MNIST labels.csv: 10 classes, row order kept', async () => {
-    const fmnist = path.resolve('../shared/datasets/fmnist-10k');
+  it.skipIf(!HAS_FMNIST_10K)('reads the Fashion-MNIST labels.csv: 10 classes, row order kept', async () => {
+    const fmnist = FMNIST_10K_DIR;
     const { readFileSync } = await import('node:fs');
     const rows = readFileSync(path.join(fmnist, 'labels.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
     const paths = rows.map((r) => r.split(',')[0] as string).sort();

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NpyFormatError, parseNpy, readNpyFile } from './npy.js';
+import { FMNIST_10K_DIR, HAS_FMNIST_10K } from '../../../test/fixtures/shared-datasets.js';
 
 /** Writes .npy bytes the way numpy does: magic, version, header length, a dict padded to 64 bytes, data. */
 function npy(options: { descr?: string; fortran?: boolean; shape?: string; data: ArrayBufferView; version?: 1 | 2 | 3 }): Uint8Array {
@@ -61,8 +62,8 @@ describe('parseNpy', () => {
 });
 
 describe('readNpyFile', () => {
-  it('reads the Fashion-MNIST PCA embeddings: float32 [10000, 64]', () => {
-    const matrix = readNpyFile(path.resolve('../shared/datasets/fmnist-10k/embeddings/pixels-pca64.npy'));
+  it.skipIf(!HAS_FMNIST_10K)('reads the Fashion-MNIST PCA embeddings: float32 [10000, 64]', () => {
+    const matrix = readNpyFile(path.join(FMNIST_10K_DIR, 'embeddings/pixels-pca64.npy'));
     expect(matrix.rows).toBe(10_000);
     expect(matrix.cols).toBe(64);
     expect(matrix.data).toHaveLength(640_000);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeImage, probeImages } from './probe.js';
 import { scanImageFiles } from './scan.js';
 import { encodeBmp, rgbPattern } from './test-helpers/bmp-writer.js';
+import { FMNIST_10K_DIR, HAS_FMNIST_10K } from '../../../test/fixtures/shared-datasets.js';
 
 let root: string;
 const write = (relPath: string, bytes: Uint8Array | string) => {
@@ -111,8 +112,8 @@ describe('probeImages', () => {
     expect(progress.at(-1)).toBe(files.length);
   });
 
-  it('probes the 10,000 Fashion-MNIST PNGs in a few seconds', async () => {
-    const fmnist = path.resolve('../shared/datasets/fmnist-10k');
+  it.skipIf(!HAS_FMNIST_10K)('probes the 10,000 Fashion-MNIST PNGs in a few seconds', async () => {
+    const fmnist = FMNIST_10K_DIR;
     const startedMs = performance.now();
     const { files } = await scanImageFiles(fmnist);
     const { images, problems } = await probeImages(fmnist, files);

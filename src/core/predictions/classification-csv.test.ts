@@ -7,6 +7,7 @@ import { parseClassificationJson, parseClassificationJsonl } from './classificat
 import { readClassificationPredictions } from './read-predictions.js';
 import { accuracy, crossEntropy, PROBABILITY_FLOOR } from './metrics.js';
 import type { ClassificationPredictionsResult } from './types.js';
+import { FMNIST_10K_DIR, HAS_FMNIST_10K } from '../../../test/fixtures/shared-datasets.js';
 
 const images = [
   { path: 'cat/1.png', label: 'cat' },
@@ -114,8 +115,8 @@ describe('parseClassificationCsv', () => {
     expect(result.problems.map((p) => p.kind)).toContain('missing-probability-column');
   });
 
-  it('reproduces the documented accuracy of the Fashion-MNIST logistic regression (0.8456)', () => {
-    const fmnist = path.resolve('../shared/datasets/fmnist-10k');
+  it.skipIf(!HAS_FMNIST_10K)('reproduces the documented accuracy of the Fashion-MNIST logistic regression (0.8456)', () => {
+    const fmnist = FMNIST_10K_DIR;
     const labelRows = readFileSync(path.join(fmnist, 'labels.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
     const fmnistImages = labelRows.map((row) => {
       const [imagePath, label] = row.split(',') as [string, string];

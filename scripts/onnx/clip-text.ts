@@ -7,21 +7,13 @@
  * pre-LayerNorm blocks with quick-GELU, a final LayerNorm, then the hidden state at the end token (the largest id,
  * as Hugging Face finds it for CLIP's vocabulary) projected without bias. The weights are random.
  */
-import { addEncoderLayers, weightMaker } from './clip-transformer.js';
-import type { ClipPrecision } from './clip-vision.js';
-import { attr, GraphBuilder, tensorValueInfo, type FloatPrecision } from './graph-builder.js';
-import { encodeModel, OnnxDataType } from './onnx-proto.js';
-import { mulberry32 } from './prng.js';
+import { addEncoderLayers, encodeTower, encoderParameterCount, float32Output, startTower, type ClipTowerShape, type TowerOptions } from './clip-transformer.js';
+import { attr, tensorValueInfo, type FloatPrecision } from './graph-builder.js';
+import { OnnxDataType } from './onnx-proto.js';
 
-export interface ClipTextConfig {
+export interface ClipTextConfig extends ClipTowerShape {
   vocabularySize: number;
   contextLength: number;
-  width: number;
-  layers: number;
-  heads: number;
-  mlpWidth: number;
-  projectionDim: number;
-  layerNormEpsilon: number;
 }
 
 export const CLIP_TEXT_VARIANTS = {
@@ -36,25 +28,18 @@ export const CLIP_TEXT_VARIANTS = {
 
 export type ClipTextVariant = keyof typeof CLIP_TEXT_VARIANTS;
 
-const OPSET_VERSION = 17; // LayerNormalization needs 17
-const IR_VERSION = 8;
-
 /** The lowest finite value of each compute precision: the score of a masked pair, as Hugging Face uses. */
 const LOWEST: Record<FloatPrecision, number> = { float32: -3.4028234663852886e38, float16: -65504 };
 
 export function clipTextParameterCount(config: ClipTextConfig): number {
-  const { vocabularySize, contextLength, width, layers, mlpWidth, projectionDim } = config;
-  const perLayer = 4 * (width * width + width) + 2 * 2 * width + (width * mlpWidth + mlpWidth) + (mlpWidth * width + width);
-  return (vocabularySize + contextLength) * width + layers * perLayer + 2 * width + width * projectionDim;
+  const { vocabularySize, contextLength, width, projectionDim } = config;
+  return (vocabularySize + contextLength) * width + encoderParameterCount(config) + 2 * width + width * projectionDim;
 }
 
 /** Returns the bytes of an `.onnx` file. */
-export function buildClipTextModel(config: ClipTextConfig, options: { precision: ClipPrecision; seed: number }): Uint8Array {
+export function buildClipTextModel(config: ClipTextConfig, options: TowerOptions): Uint8Array {
   const { vocabularySize, contextLength, width, projectionDim } = config;
-  const compute: FloatPrecision = options.precision === 'fp16' ? 'float16' : 'float32';
-  const storage: FloatPrecision = options.precision === 'fp32' ? 'float32' : 'float16';
-  const g = new GraphBuilder(compute);
-  const w = weightMaker(g, storage, mulberry32(options.seed), config);
+  const { g, w, compute } = startTower(config, options);
 
   const inputIds = 'input_ids';
   const attentionMask = 'attention_mask';
@@ -95,14 +80,8 @@ export function buildClipTextModel(config: ClipTextConfig, options: { precision:
 
   const lastHiddenState = 'last_hidden_state';
   const textEmbeds = 'text_embeds';
-  if (compute === 'float32') {
-    g.node('Identity', [projected], [], 'text_embeds/identity', textEmbeds);
-    g.node('Identity', [hidden], [], 'last_hidden_state/identity', lastHiddenState);
-  } else {
-    const toFloat32 = [attr.int('to', OnnxDataType.FLOAT)];
-    g.node('Cast', [projected], toFloat32, 'text_embeds/cast', textEmbeds);
-    g.node('Cast', [hidden], toFloat32, 'last_hidden_state/cast', lastHiddenState);
-  }
+  float32Output(g, compute, projected, textEmbeds);
+  float32Output(g, compute, hidden, lastHiddenState);
 
   const graph = g.toGraph(
     'clip_text_random_weights',
@@ -110,17 +89,5 @@ export function buildClipTextModel(config: ClipTextConfig, options: { precision:
     [tensorValueInfo(textEmbeds, 'float32', ['batch_size', projectionDim]), tensorValueInfo(lastHiddenState, 'float32', ['batch_size', 'sequence_length', width])],
     'CLIP text tower with seeded random weights (not a trained model).',
   );
-  return encodeModel({
-    ir_version: IR_VERSION,
-    producer_name: 'dataset-health scripts/make-test-models.ts',
-    producer_version: '1',
-    opset_import: [{ domain: '', version: OPSET_VERSION }],
-    graph,
-    metadata_props: [
-      { key: 'random_weights', value: 'true' },
-      { key: 'seed', value: String(options.seed) },
-      { key: 'precision', value: options.precision },
-      { key: 'config', value: JSON.stringify(config) },
-    ],
-  });
+  return encodeTower(graph, options, config);
 }

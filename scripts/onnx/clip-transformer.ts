@@ -3,8 +3,16 @@
  * transformer blocks (multi-head self-attention, then an MLP with quick-GELU), written into a GraphBuilder with
  * Hugging Face's parameter names.
  */
-import { attr, type FloatPrecision, type GraphBuilder } from './graph-builder.js';
-import { fillNormal } from './prng.js';
+import { attr, GraphBuilder, type FloatPrecision } from './graph-builder.js';
+import { encodeModel, OnnxDataType, type GraphMessage } from './onnx-proto.js';
+import { fillNormal, mulberry32 } from './prng.js';
+
+/**
+ * - `fp32`: float32 weights and compute.
+ * - `fp16-weights`: float16 weights cast to float32 at load (half the file; same compute as fp32).
+ * - `fp16`: the whole graph computes in float16 (what GPUs run fast); inputs and outputs stay as in fp32.
+ */
+export type ClipPrecision = 'fp32' | 'fp16-weights' | 'fp16';
 
 export interface TransformerShape {
   width: number;
@@ -12,6 +20,57 @@ export interface TransformerShape {
   heads: number;
   mlpWidth: number;
   layerNormEpsilon: number;
+}
+
+/** A tower's transformer plus the size of the embedding it projects to. */
+export interface ClipTowerShape extends TransformerShape {
+  projectionDim: number;
+}
+
+export interface TowerOptions {
+  precision: ClipPrecision;
+  seed: number;
+}
+
+const OPSET_VERSION = 17; // LayerNormalization and Shape(start, end) need >= 17 / 15
+const IR_VERSION = 8; // the IR version that goes with opset 17
+
+/** Parameters of `layers` encoder layers: attention (q, k, v, out with biases), two LayerNorms, the MLP. */
+export function encoderParameterCount(shape: TransformerShape): number {
+  const { width, layers, mlpWidth } = shape;
+  return layers * (4 * (width * width + width) + 2 * 2 * width + (width * mlpWidth + mlpWidth) + (mlpWidth * width + width));
+}
+
+/** A graph builder computing at the options' precision, and seeded weights stored at it. */
+export function startTower(shape: TransformerShape, options: TowerOptions): { g: GraphBuilder; w: WeightMaker; compute: FloatPrecision } {
+  const compute: FloatPrecision = options.precision === 'fp16' ? 'float16' : 'float32';
+  const storage: FloatPrecision = options.precision === 'fp32' ? 'float32' : 'float16';
+  const g = new GraphBuilder(compute);
+  return { g, w: weightMaker(g, storage, mulberry32(options.seed), shape), compute };
+}
+
+/** Names `x` as the graph output `name`, float32 whatever the compute precision (as the optimum exports are). */
+export function float32Output(g: GraphBuilder, compute: FloatPrecision, x: string, name: string): void {
+  if (compute === 'float32') g.node('Identity', [x], [], `${name}/identity`, name);
+  else g.node('Cast', [x], [attr.int('to', OnnxDataType.FLOAT)], `${name}/cast`, name);
+}
+
+/** The `.onnx` bytes of a tower, with metadata saying its weights are random and how it was made. */
+export function encodeTower(graph: GraphMessage, options: TowerOptions, config: ClipTowerShape, extraMetadata: { key: string; value: string }[] = []): Uint8Array {
+  return encodeModel({
+    ir_version: IR_VERSION,
+    producer_name: 'dataset-health scripts/make-test-models.ts',
+    producer_version: '1',
+    opset_import: [{ domain: '', version: OPSET_VERSION }],
+    graph,
+    metadata_props: [
+      { key: 'random_weights', value: 'true' },
+      { key: 'seed', value: String(options.seed) },
+      { key: 'precision', value: options.precision },
+      ...extraMetadata,
+      { key: 'config', value: JSON.stringify(config) },
+    ],
+  });
 }
 
 export interface WeightMaker {

@@ -5,20 +5,15 @@
  * and `last_hidden_state` [batch_size,50,width]. The weights are random: the embeddings carry no meaning,
  * but the compute and the interface are the real model's, which is what tests and benchmarks need.
  */
-import { attr, dataTypeOf, GraphBuilder, tensorValueInfo, type FloatPrecision } from './graph-builder.js';
-import { encodeModel, OnnxDataType } from './onnx-proto.js';
-import { addEncoderLayers, weightMaker } from './clip-transformer.js';
-import { mulberry32 } from './prng.js';
+import { attr, dataTypeOf, tensorValueInfo } from './graph-builder.js';
+import { OnnxDataType } from './onnx-proto.js';
+import { addEncoderLayers, encodeTower, encoderParameterCount, float32Output, startTower, type ClipPrecision, type ClipTowerShape } from './clip-transformer.js';
 
-export interface ClipVisionConfig {
+export type { ClipPrecision } from './clip-transformer.js';
+
+export interface ClipVisionConfig extends ClipTowerShape {
   imageSize: number;
   patchSize: number;
-  width: number;
-  layers: number;
-  heads: number;
-  mlpWidth: number;
-  projectionDim: number;
-  layerNormEpsilon: number;
 }
 
 export const CLIP_VISION_VARIANTS = {
@@ -29,13 +24,6 @@ export const CLIP_VISION_VARIANTS = {
 } as const satisfies Record<string, ClipVisionConfig>;
 
 export type ClipVisionVariant = keyof typeof CLIP_VISION_VARIANTS;
-
-/**
- * - `fp32`: float32 weights and compute.
- * - `fp16-weights`: float16 weights cast to float32 at load (half the file; same compute as fp32).
- * - `fp16`: the whole graph computes in float16 (what GPUs run fast); input and outputs stay float32.
- */
-export type ClipPrecision = 'fp32' | 'fp16-weights' | 'fp16';
 
 export interface BuildClipVisionOptions {
   precision: ClipPrecision;
@@ -51,17 +39,13 @@ export interface BuildClipVisionOptions {
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
 
-const OPSET_VERSION = 17; // LayerNormalization and Shape(start, end) need >= 17 / 15
-const IR_VERSION = 8; // the IR version that goes with opset 17
-
 export function clipTokenCount(config: ClipVisionConfig): number {
   return (config.imageSize / config.patchSize) ** 2 + 1;
 }
 
 export function clipParameterCount(config: ClipVisionConfig): number {
-  const { width, patchSize, layers, mlpWidth, projectionDim } = config;
-  const perLayer = 4 * (width * width + width) + 2 * 2 * width + (width * mlpWidth + mlpWidth) + (mlpWidth * width + width);
-  return width * 3 * patchSize * patchSize + width + clipTokenCount(config) * width + 4 * width + layers * perLayer + width * projectionDim;
+  const { width, patchSize, projectionDim } = config;
+  return width * 3 * patchSize * patchSize + width + clipTokenCount(config) * width + 4 * width + encoderParameterCount(config) + width * projectionDim;
 }
 
 /** Returns the bytes of an `.onnx` file. */
@@ -70,10 +54,7 @@ export function buildClipVisionModel(config: ClipVisionConfig, options: BuildCli
   if (imageSize % patchSize !== 0) throw new Error(`imageSize ${imageSize} is not a multiple of patchSize ${patchSize}`);
   const tokens = clipTokenCount(config);
 
-  const compute: FloatPrecision = options.precision === 'fp16' ? 'float16' : 'float32';
-  const storage: FloatPrecision = options.precision === 'fp32' ? 'float32' : 'float16';
-  const g = new GraphBuilder(compute);
-  const w = weightMaker(g, storage, mulberry32(options.seed), config);
+  const { g, w, compute } = startTower(config, options);
 
   const input = 'pixel_values';
   g.reserve(input);
@@ -110,14 +91,8 @@ export function buildClipVisionModel(config: ClipVisionConfig, options: BuildCli
   const classOutput = g.node('Gather', [x, g.int64('pooler.class_index', [0])], [attr.int('axis', 1)], 'pooler/class_token');
   const pooled = w.layerNorm('post_layernorm', classOutput);
   const projected = g.node('MatMul', [pooled, w.random('visual_projection.weight', [width, projectionDim], 1 / Math.sqrt(width))], [], 'visual_projection');
-  const toFloat32 = [attr.int('to', OnnxDataType.FLOAT)];
-  if (compute === 'float32') {
-    g.node('Identity', [x], [], 'last_hidden_state/identity', lastHiddenState);
-    g.node('Identity', [projected], [], 'image_embeds/identity', imageEmbeds);
-  } else {
-    g.node('Cast', [x], toFloat32, 'last_hidden_state/cast', lastHiddenState);
-    g.node('Cast', [projected], toFloat32, 'image_embeds/cast', imageEmbeds);
-  }
+  float32Output(g, compute, x, lastHiddenState);
+  float32Output(g, compute, projected, imageEmbeds);
 
   const graph = g.toGraph(
     'clip_vision_random_weights',
@@ -132,18 +107,5 @@ export function buildClipVisionModel(config: ClipVisionConfig, options: BuildCli
     ],
     'CLIP ViT vision tower with seeded random weights (not a trained model).',
   );
-  return encodeModel({
-    ir_version: IR_VERSION,
-    producer_name: 'dataset-health scripts/make-test-models.ts',
-    producer_version: '1',
-    opset_import: [{ domain: '', version: OPSET_VERSION }],
-    graph,
-    metadata_props: [
-      { key: 'random_weights', value: 'true' },
-      { key: 'seed', value: String(options.seed) },
-      { key: 'precision', value: options.precision },
-      ...(options.uint8Input ? [{ key: 'input', value: 'uint8 NHWC RGB, normalised in the graph' }] : []),
-      { key: 'config', value: JSON.stringify(config) },
-    ],
-  });
+  return encodeTower(graph, options, config, options.uint8Input ? [{ key: 'input', value: 'uint8 NHWC RGB, normalised in the graph' }] : []);
 }

@@ -1,11 +1,9 @@
-import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createClient, type ApiClient } from '../shared/api/client.js';
-import { createInProcessTransport } from '../shared/api/in-process-transport.js';
-import { createEngine } from '../core/engine.js';
+import type { ApiClient } from '../shared/api/client.js';
 import { clustersCsv } from '../core/export/clusters-csv.js';
-import { CliUsageError, parseIntOption, parseMethodOption, parseProviderOption, PROVIDER_OPTION_HELP, withUsageErrors } from './args.js';
+import { CliUsageError, exactlyOne, parseCommandArgs, parseIntOption, parseMethodOption, parseProviderOption, printHelp, PROVIDER_OPTION_HELP } from './args.js';
+import { dataDirOption, withEngineClient } from './engine-client.js';
 import { progressPrinter, waitForJob } from './wait-for-job.js';
 
 /** Image paths by index, from the API's own path list export. */
@@ -36,32 +34,21 @@ const HELP = `Usage: dataset-health analyze DIR --out OUTDIR [options]
   --out OUTDIR         writes OUTDIR/points.csv, OUTDIR/clusters.csv and OUTDIR/summary.json`;
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = withUsageErrors(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        labels: { type: 'string' },
-        predictions: { type: 'string' },
-        annotations: { type: 'string' },
-        metrics: { type: 'string' },
-        embeddings: { type: 'string' },
-        model: { type: 'string' },
-        provider: { type: 'string' },
-        method: { type: 'string' },
-        seed: { type: 'string' },
-        'data-dir': { type: 'string' },
-        out: { type: 'string' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
-  const [dir] = positionals;
-  if (!dir || positionals.length > 1) throw new CliUsageError('analyze takes exactly one dataset folder');
+  const { values, positionals } = parseCommandArgs(argv, {
+    labels: { type: 'string' },
+    predictions: { type: 'string' },
+    annotations: { type: 'string' },
+    metrics: { type: 'string' },
+    embeddings: { type: 'string' },
+    model: { type: 'string' },
+    provider: { type: 'string' },
+    method: { type: 'string' },
+    seed: { type: 'string' },
+    'data-dir': { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (values.help) return printHelp(HELP);
+  const dir = exactlyOne(positionals, 'analyze', 'dataset folder');
   if (!values.out) throw new CliUsageError('analyze needs --out OUTDIR');
   const method = parseMethodOption(values.method);
   const seed = parseIntOption('seed', values.seed);
@@ -69,9 +56,8 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const outDir = resolve(values.out);
 
   const t0 = performance.now();
-  const engine = await createEngine({ dataDir: values['data-dir'] ? resolve(values['data-dir']) : undefined, allowFileWrites: true });
-  const client = createClient(createInProcessTransport(engine));
-  try {
+  // The provider goes with the analysis (job.analyze), as the app sends it, not as the engine's default.
+  return withEngineClient({ dataDir: dataDirOption(values), allowFileWrites: true }, async (client) => {
     const print = progressPrinter(process.stderr);
     let scanTimings: Record<string, number> = {};
     const offScan = client.on('job.progress', (s) => {
@@ -154,8 +140,5 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       `${rows.length} images, ${summary.skippedCount} skipped, ${summary.problems.length} problems -> ${join(outDir, 'points.csv')}, clusters.csv, summary.json\n`,
     );
     return 0;
-  } finally {
-    client.close();
-    await engine.close();
-  }
+  });
 }

@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UnknownProviderError } from '../core/embed/provider-plan.js';
 import { resolveProviderPlan } from '../core/embed/providers.js';
 import type { LayoutMethod } from '../shared/model/dataset.js';
@@ -11,6 +12,32 @@ export function withUsageErrors<T>(parse: () => T): T {
   } catch (err) {
     throw new CliUsageError(err instanceof Error ? err.message : String(err));
   }
+}
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * A command's options and positionals, `-h/--help` included; a bad option is a usage error (printed with the CLI's
+ * help text).
+ */
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+type CommandArgs<Options extends CommandOptions> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof HELP_OPTION & Options }>>;
+
+export function parseCommandArgs<const Options extends CommandOptions>(argv: string[], options: Options): CommandArgs<Options> {
+  return withUsageErrors(() => parseArgs({ args: argv, allowPositionals: true, options: { ...HELP_OPTION, ...options } }));
+}
+
+/** Prints a command's help on stdout; returns the exit code for asking for it. */
+export function printHelp(help: string): 0 {
+  process.stdout.write(help + '\n');
+  return 0;
+}
+
+/** The one positional a command takes, e.g. `exactlyOne(positionals, 'search', 'dataset folder')`. */
+export function exactlyOne(positionals: readonly string[], command: string, what: string): string {
+  const [only] = positionals;
+  if (!only || positionals.length > 1) throw new CliUsageError(`${command} takes exactly one ${what}`);
+  return only;
 }
 
 /** The layout method option shared by `analyze` and `project`. */

@@ -22,9 +22,10 @@ Commands:
       Lays out a float matrix [N, D] in 2-D; writes float32 [N, 2] (cached under the data dir).
   models list | download ID [--precision fp16|fp32] | import PATH | remove ID [--data-dir DIR]
       Manage embedding models: the catalogue (CLIP ViT-B/32, ViT-B/16), downloads, offline imports.
-  search DIR --text "..." [--top K] [--model ID|PATH] [--data-dir DIR]
+  search DIR --text "..." [--top K] [--model ID|PATH] [--provider auto|NAME|LIST] [--data-dir DIR]
       Text-to-image search with CLIP: prints rank, path and score of the best matches.
-  zero-shot DIR --out OUTDIR [--classes a,b,c] [--templates T]... [--model ID|PATH] [--data-dir DIR]
+  zero-shot DIR --out OUTDIR [--classes a,b,c] [--templates T]... [--model ID|PATH]
+            [--provider auto|NAME|LIST] [--data-dir DIR]
       CLIP zero-shot labels for every image; writes them as columns of OUTDIR/points.csv.
   serve [DIR] [--port N] [--data-dir DIR] [--provider auto|NAME|LIST]
       Browser mode: serves the app on 127.0.0.1 and prints its URL (with a session token).

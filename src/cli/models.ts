@@ -1,12 +1,9 @@
 /** `dataset-health models list | download ID | import PATH | remove ID`: the model cache from the command line. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createClient } from '../shared/api/client.js';
-import { createInProcessTransport } from '../shared/api/in-process-transport.js';
 import type { JobStatus } from '../shared/model/dataset.js';
 import { formatBytes, type ModelListEntry, type ModelPrecision } from '../shared/model/models.js';
-import { createEngine } from '../core/engine.js';
-import { CliUsageError, withUsageErrors } from './args.js';
+import { CliUsageError, parseCommandArgs, printHelp } from './args.js';
+import { dataDirOption, withEngineClient } from './engine-client.js';
 import { waitForJob } from './wait-for-job.js';
 
 const HELP = `Usage: dataset-health models <list | download ID | import PATH | remove ID> [options]
@@ -48,16 +45,10 @@ function bytesProgress(stream: NodeJS.WriteStream): (s: JobStatus) => void {
 }
 
 export async function modelsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = withUsageErrors(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, precision: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
-    }),
-  );
+  const { values, positionals } = parseCommandArgs(argv, { precision: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
   const [action, target, ...extra] = positionals;
   if (values.help || action === undefined) {
-    process.stdout.write(HELP + '\n');
+    printHelp(HELP);
     return values.help ? 0 : 1;
   }
   if (extra.length > 0) throw new CliUsageError(`models ${action} takes one argument, got ${positionals.length - 1}`);
@@ -67,9 +58,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   const precision = values.precision ?? 'fp32';
   if (precision !== 'fp32' && precision !== 'fp16') throw new CliUsageError(`--precision must be fp32 or fp16, got '${precision}'`);
 
-  const engine = await createEngine({ dataDir: values['data-dir'] ? resolve(values['data-dir']) : undefined });
-  const client = createClient(createInProcessTransport(engine));
-  try {
+  return withEngineClient({ dataDir: dataDirOption(values) }, async (client) => {
     if (action === 'list') {
       const list = await client.call('models.list', {});
       if (values.json) {
@@ -103,8 +92,5 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     const { removed } = await client.call('models.remove', { id });
     process.stdout.write(removed ? `Removed ${id}.\n` : `No model ${id} in the cache.\n`);
     return removed ? 0 : 1;
-  } finally {
-    client.close();
-    await engine.close();
-  }
+  });
 }

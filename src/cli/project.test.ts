@@ -2,11 +2,12 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readNpyFile } from '../core/dataset/npy.js';
 import { gaussianClusters } from '../core/project/clusters.fixture.js';
 import { knnLabelAccuracy } from '../core/project/layout-quality.js';
 import { encodeNpy, writeNpy } from '../core/project/cache/write-npy.js';
+import { captureCliOutput } from '../../test/cli/capture-output.js';
 import { main } from './main.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'dh-project-'));
@@ -15,16 +16,8 @@ const fixture = gaussianClusters(3, 40, 8);
 const input = path.join(work, 'in.npy');
 writeNpy(input, fixture.data, fixture.rows, fixture.cols);
 
-let stderr = '';
-beforeEach(() => {
-  stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
+const output = captureCliOutput();
 afterAll(() => {
-  vi.restoreAllMocks();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -37,11 +30,11 @@ describe('dataset-health project', () => {
       const layout = readNpyFile(out);
       expect([layout.rows, layout.cols]).toEqual([fixture.rows, 2]);
       expect(knnLabelAccuracy(layout.data, fixture.labels, 5)).toBeGreaterThan(0.95);
-      expect(stderr).toMatch(new RegExp(`${method}: .*100%`));
+      expect(output.stderr).toMatch(new RegExp(`${method}: .*100%`));
 
       const again = path.join(work, `${method}-again.npy`);
       expect(await main(args.slice(0, -1).concat(again))).toBe(0);
-      expect(stderr).toMatch(/from the projection cache/);
+      expect(output.stderr).toMatch(/from the projection cache/);
       expect(Array.from(readNpyFile(again).data)).toEqual(Array.from(layout.data));
     });
   }
@@ -51,7 +44,7 @@ describe('dataset-health project', () => {
     for (const file of readdirSync(cacheDir)) writeFileSync(path.join(cacheDir, file), 'garbage');
     const out = path.join(work, 'after-damage.npy');
     expect(await main(['project', input, '--method', 'umap', '--seed', '3', '--threads', '1', '--data-dir', dataDir, '--out', out])).toBe(0);
-    expect(stderr).not.toMatch(/from the projection cache/);
+    expect(output.stderr).not.toMatch(/from the projection cache/);
     expect(readNpyFile(out).rows).toBe(fixture.rows);
   });
 
@@ -60,11 +53,11 @@ describe('dataset-health project', () => {
     writeNpy(small, fixture.data.subarray(0, 10 * fixture.cols), 10, fixture.cols);
     const out = path.join(work, 'small-out.npy');
     expect(await main(['project', small, '--method', 'tsne', '--data-dir', dataDir, '--out', out])).toBe(0);
-    expect(stderr).toMatch(/perplexity 30 needs more than 10 rows; using 3\.00 over 9 neighbours/);
+    expect(output.stderr).toMatch(/perplexity 30 needs more than 10 rows; using 3\.00 over 9 neighbours/);
     expect(readNpyFile(out).rows).toBe(10);
 
     expect(await main(['project', small, '--method', 'umap', '--neighbors', '15', '--data-dir', dataDir, '--out', out])).toBe(0);
-    expect(stderr).toMatch(/umap: 15 neighbours need more than 10 rows; using 9/);
+    expect(output.stderr).toMatch(/umap: 15 neighbours need more than 10 rows; using 9/);
     expect(readNpyFile(out).rows).toBe(10);
   });
 
@@ -76,14 +69,14 @@ describe('dataset-health project', () => {
     const out = path.join(work, 'never.npy');
     for (const method of ['umap', 'tsne']) {
       expect(await main(['project', nanFile, '--method', method, '--data-dir', dataDir, '--out', out])).toBe(1);
-      expect(stderr).toMatch(/1 of 120 embedding rows contain NaN or infinite values \(first: row 5/);
+      expect(output.stderr).toMatch(/1 of 120 embedding rows contain NaN or infinite values \(first: row 5/);
     }
 
     const flat = Buffer.from(encodeNpy(new Float32Array(6), 2, 3));
     const threeD = path.join(work, 'three-d.npy');
     writeFileSync(threeD, Buffer.from(flat.toString('latin1').replace("'shape': (2, 3), ", "'shape': (1, 2, 3),"), 'latin1'));
     expect(await main(['project', threeD, '--data-dir', dataDir, '--out', out])).toBe(1);
-    expect(stderr).toMatch(/three-d\.npy.*has shape \(1, 2, 3\); a 2-D array/);
+    expect(output.stderr).toMatch(/three-d\.npy.*has shape \(1, 2, 3\); a 2-D array/);
 
     expect(await main(['project', input, '--method', 'pca', '--out', out])).toBe(2);
     expect(await main(['project', input, '--method', 'umap', '--perplexity', '5', '--out', out])).toBe(2);

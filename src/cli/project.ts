@@ -3,7 +3,6 @@
  * Finished layouts are cached under `<data dir>/projection-cache`, keyed by the input bytes, method and options,
  * so running the same command again only copies the layout out.
  */
-import { parseArgs } from 'node:util';
 import path from 'node:path';
 import type { LayoutMethod } from '../shared/model/dataset.js';
 import { readNpyFile } from '../core/dataset/npy.js';
@@ -15,7 +14,8 @@ import { runProjection } from '../core/project/run-projection.js';
 import { resolveTsneParams } from '../core/project/tsne/params.js';
 import type { ProjectionParams } from '../core/project/types.js';
 import { defaultDataDir } from '../core/store/paths.js';
-import { CliUsageError, parseIntOption, parseMethodOption, withUsageErrors } from './args.js';
+import { CliUsageError, exactlyOne, parseCommandArgs, parseIntOption, parseMethodOption, printHelp } from './args.js';
+import { dataDirOption } from './engine-client.js';
 
 export const PROJECT_HELP = `Usage: dataset-health project IN.npy --out OUT.npy [options]
 
@@ -32,28 +32,17 @@ IN.npy is a 2-D float32 or float64 array [N, D], one row per point. Progress goe
 const CACHE_FOLDER = 'projection-cache';
 
 export async function projectCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = withUsageErrors(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        method: { type: 'string' },
-        neighbors: { type: 'string' },
-        perplexity: { type: 'string' },
-        seed: { type: 'string' },
-        threads: { type: 'string' },
-        'data-dir': { type: 'string' },
-        out: { type: 'string' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(PROJECT_HELP + '\n');
-    return 0;
-  }
-  const [input] = positionals;
-  if (!input || positionals.length > 1) throw new CliUsageError('project takes exactly one input .npy file');
+  const { values, positionals } = parseCommandArgs(argv, {
+    method: { type: 'string' },
+    neighbors: { type: 'string' },
+    perplexity: { type: 'string' },
+    seed: { type: 'string' },
+    threads: { type: 'string' },
+    'data-dir': { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (values.help) return printHelp(PROJECT_HELP);
+  const input = exactlyOne(positionals, 'project', 'input .npy file');
   if (!values.out) throw new CliUsageError('project needs --out OUT.npy');
   const method = parseMethodOption(values.method);
   if (values.neighbors !== undefined && method !== 'umap') throw new CliUsageError('--neighbors applies to --method umap only');
@@ -63,7 +52,7 @@ export async function projectCommand(argv: string[]): Promise<number> {
   const matrix = readNpyFile(path.resolve(input), input);
   const { rows, cols } = matrix;
   reportReductions(method, rows, params);
-  const cache = new ProjectionCache(path.join(values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir(), CACHE_FOLDER));
+  const cache = new ProjectionCache(path.join(dataDirOption(values) ?? defaultDataDir(), CACHE_FOLDER));
   const key = projectionCacheKey({ data: matrix.data, rows, cols, method, params });
   const outPath = path.resolve(values.out);
 

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createEngine } from '../core/engine.js';
 import { sampleDatasetRoot, rendererDir } from '../core/resources.js';
 import { startServer } from '../server/index.js';
-import { parseIntOption, parseProviderOption, PROVIDER_OPTION_HELP, withUsageErrors } from './args.js';
+import { parseCommandArgs, parseIntOption, printHelp, PROVIDER_OPTION_HELP } from './args.js';
+import { engineOptionsFrom } from './engine-client.js';
 
 const HELP = `Usage: dataset-health serve [DIR] [--port N] [--data-dir DIR] [--provider X]
 
@@ -14,29 +14,14 @@ Without DIR the bundled sample dataset opens.
                        (the default for analyses started in the app; the app can choose another)`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = withUsageErrors(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        provider: { type: 'string' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
-  const root = positionals[0] ? resolve(positionals[0]) : sampleDatasetRoot();
-  const provider = parseProviderOption(values.provider);
-  const engine = await createEngine({
-    dataDir: values['data-dir'] ? resolve(values['data-dir']) : undefined,
-    initialDataset: root,
-    providers: provider,
+  const { values, positionals } = parseCommandArgs(argv, {
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    provider: { type: 'string' },
   });
+  if (values.help) return printHelp(HELP);
+  const root = positionals[0] ? resolve(positionals[0]) : sampleDatasetRoot();
+  const engine = await createEngine({ ...engineOptionsFrom(values), initialDataset: root });
   const server = await startServer({ engine, port: parseIntOption('port', values.port) ?? 0, staticDir: rendererDir() });
   process.stdout.write(`Dataset Health is running in browser mode. Open:\n  ${server.url}\n(Ctrl+C to stop)\n`);
   await new Promise<void>((resolveStop) => {

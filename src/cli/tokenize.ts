@@ -3,9 +3,8 @@
  * prompts. The ids are those the text tower receives: start and end tokens included, cut to 77 (a note on
  * stderr says when a text was cut).
  */
-import { parseArgs } from 'node:util';
 import { CLIP_CONTEXT_LENGTH, ClipTokenizer, truncateToContext } from '../core/text/clip-tokenizer.js';
-import { CliUsageError, withUsageErrors } from './args.js';
+import { CliUsageError, parseCommandArgs, printHelp } from './args.js';
 
 export const TOKENIZE_HELP = `Usage: dataset-health tokenize [--vocab FILE] [--] TEXT...
 
@@ -15,13 +14,8 @@ export const TOKENIZE_HELP = `Usage: dataset-health tokenize [--vocab FILE] [--]
 Prints one JSON array of token ids per TEXT, one per line. Put -- before texts that start with a dash.`;
 
 export async function tokenizeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = withUsageErrors(() =>
-    parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, vocab: { type: 'string' } } }),
-  );
-  if (values.help) {
-    process.stdout.write(TOKENIZE_HELP + '\n');
-    return 0;
-  }
+  const { values, positionals } = parseCommandArgs(argv, { vocab: { type: 'string' } });
+  if (values.help) return printHelp(TOKENIZE_HELP);
   if (positionals.length === 0) throw new CliUsageError('tokenize needs at least one TEXT');
   const tokenizer = values.vocab === undefined ? await ClipTokenizer.loadBundled() : await ClipTokenizer.load(values.vocab);
   const lines: string[] = [];

@@ -1,14 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createClient } from '../shared/api/client.js';
-import { createInProcessTransport } from '../shared/api/in-process-transport.js';
-import { createEngine } from '../core/engine.js';
 import { openAnalyzed } from './analyzed-dataset.js';
-import { CliUsageError, withUsageErrors } from './args.js';
+import { CliUsageError, exactlyOne, parseCommandArgs, printHelp, PROVIDER_OPTION_HELP } from './args.js';
+import { engineOptionsFrom, withEngineClient } from './engine-client.js';
 
 const HELP = `Usage: dataset-health zero-shot DIR --out OUTDIR [--classes a,b,c] [--templates "a photo of a {}."]...
-                              [--model ID|PATH] [--data-dir DIR]
+                              [--model ID|PATH] [--provider X] [--data-dir DIR]
 
   Labels every image by CLIP zero-shot and writes OUTDIR/points.csv (as analyze does) with the columns
   zero_shot_label, zero_shot_confidence and, for labelled images, zero_shot_agrees. The columns are stored with
@@ -16,38 +13,28 @@ const HELP = `Usage: dataset-health zero-shot DIR --out OUTDIR [--classes a,b,c]
   --classes a,b,c   class names (default: the dataset's labels)
   --templates T     a prompt template with {} for the class name; repeat it, or separate templates with |
                     (default: an ensemble of 7, "a photo of a {}." and variations)
-  --model ID|PATH   analyze with this model first (default: only when DIR has not been analyzed)`;
+  --model ID|PATH   analyze with this model first (default: only when DIR has not been analyzed)
+  ${PROVIDER_OPTION_HELP}
+                       (for the text tower, and for the analysis when one runs)`;
 
 export async function zeroShotCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = withUsageErrors(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        classes: { type: 'string' },
-        templates: { type: 'string', multiple: true },
-        model: { type: 'string' },
-        out: { type: 'string' },
-        'data-dir': { type: 'string' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
-  const [dir] = positionals;
-  if (!dir || positionals.length > 1) throw new CliUsageError('zero-shot takes exactly one dataset folder');
+  const { values, positionals } = parseCommandArgs(argv, {
+    classes: { type: 'string' },
+    templates: { type: 'string', multiple: true },
+    model: { type: 'string' },
+    provider: { type: 'string' },
+    out: { type: 'string' },
+    'data-dir': { type: 'string' },
+  });
+  if (values.help) return printHelp(HELP);
+  const dir = exactlyOne(positionals, 'zero-shot', 'dataset folder');
   if (!values.out) throw new CliUsageError('zero-shot needs --out OUTDIR (where points.csv goes)');
   const classes = values.classes?.split(',').map((c) => c.trim()).filter((c) => c !== '');
   if (classes !== undefined && classes.length === 0) throw new CliUsageError('--classes needs at least one class name');
   const templates = values.templates?.flatMap((t) => t.split('|')).map((t) => t.trim()).filter((t) => t !== '');
   const outDir = resolve(values.out);
 
-  const engine = await createEngine({ dataDir: values['data-dir'] ? resolve(values['data-dir']) : undefined, allowFileWrites: true });
-  const client = createClient(createInProcessTransport(engine));
-  try {
+  return withEngineClient({ ...engineOptionsFrom(values), allowFileWrites: true }, async (client) => {
     const summary = await openAnalyzed(client, dir, values.model);
     const columns = await client.call('labels.zeroShot', {
       datasetId: summary.id,
@@ -65,8 +52,5 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
       process.stderr.write(`zero-shot labels: ${counts.join(', ')} -> ${outPath}\n`);
     }
     return 0;
-  } finally {
-    client.close();
-    await engine.close();
-  }
+  });
 }

@@ -70,6 +70,28 @@ describe('dataset-health search and zero-shot', () => {
     expect(stderr.join('')).toMatch(/zero-shot labels: red \d+, green \d+/);
   });
 
+  it('runs on the provider named with --provider, and refuses an unknown one before any work', async () => {
+    // A fresh data dir makes search analyze first, so the provider the images ran on is recorded in the store.
+    const cpuData = path.join(work, 'cpu-data');
+    const args = ['search', fixture.root, '--text', 'a cat', '--top', '2', '--model', modelDir, '--provider', 'CPU', '--data-dir', cpuData];
+    stdout = [];
+    expect(await main(args)).toBe(0);
+    expect(stdout.join('').trim().split('\n')).toHaveLength(2);
+    const store = ProjectStore.openForDataset(cpuData, fixture.root);
+    try {
+      const [embedder] = store.listEmbedders();
+      expect(embedder?.executionProvider).toBe('cpu');
+      expect(store.getProviderSkips(embedder?.id ?? '') ?? []).toEqual([]);
+    } finally {
+      store.close();
+    }
+    for (const command of [['search', fixture.root, '--text', 'a cat'], ['zero-shot', fixture.root, '--out', path.join(work, 'never')]]) {
+      stderr = [];
+      expect(await main([...command, '--provider', 'no-such-provider', '--data-dir', dataDir])).toBe(2);
+      expect(stderr.join('')).toMatch(/--provider: .*no-such-provider.*cpu/s);
+    }
+  });
+
   it('says why when the embedder has no text tower, and refuses bad usage', async () => {
     const pixelsData = path.join(work, 'pixels-data');
     expect(await main(['analyze', fixture.root, '--model', 'pixels', '--out', path.join(work, 'pixels-out'), '--data-dir', pixelsData])).toBe(0);

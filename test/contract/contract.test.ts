@@ -8,20 +8,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ApiClient } from '../../src/shared/api/client.js';
 import type { EngineHost } from '../../src/shared/api/engine.js';
-import { ApiError } from '../../src/shared/api/errors.js';
 import { createInProcessTransport } from '../../src/shared/api/in-process-transport.js';
 import type { JobStatus } from '../../src/shared/model/dataset.js';
 import { createEngine } from '../../src/core/engine.js';
+import { rejectedApiError } from './api-error.js';
 import { connect, finalStatus, TRANSPORT_NAMES, type Harness } from './transports.js';
 import { makeFixtureDataset, type FixtureDataset } from '../fixtures/make-dataset.js';
 
 async function expectApiError(promise: Promise<unknown>, code: string): Promise<void> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  expect((err as ApiError).code).toBe(code);
+  expect((await rejectedApiError(promise)).code).toBe(code);
 }
 
 describe.each(TRANSPORT_NAMES)('API contract over %s', (transportName) => {

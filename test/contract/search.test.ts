@@ -10,22 +10,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../src/shared/api/client.js';
 import type { EngineHost } from '../../src/shared/api/engine.js';
-import { ApiError } from '../../src/shared/api/errors.js';
 import type { EmbedderInfo } from '../../src/shared/model/dataset.js';
 import { createEngine } from '../../src/core/engine.js';
 import { ProjectStore } from '../../src/core/store/project-store.js';
 import { FakeTextEmbedder } from '../../src/core/zero-shot/fake-text-embedder.js';
 import { makeFixtureDataset, type FixtureDataset } from '../fixtures/make-dataset.js';
+import { rejectedApiError } from './api-error.js';
 import { connect, finalStatus, TRANSPORT_NAMES, type Harness } from './transports.js';
-
-async function apiError(promise: Promise<unknown>): Promise<ApiError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
 
 /** Image indices by descending inner product with `query`, ties to the lower index. */
 function bruteForce(store: ProjectStore, embedderId: string, query: Float32Array, exclude: number[] = []): number[] {
@@ -94,7 +85,7 @@ describe.each(TRANSPORT_NAMES.flatMap((t) => [[t, 'exact'] as const, [t, 'ann'] 
       client.call('labels.zeroShot', { datasetId }),
       client.call('clusters.name', { datasetId }),
     ]) {
-      const err = await apiError(call);
+      const err = await rejectedApiError(call);
       expect(err.code).toBe('no-text-tower');
       expect(err.message).toMatch(/Basic pixels embedder.*has no text tower.*CLIP model folder/);
     }
@@ -121,8 +112,8 @@ describe.each(TRANSPORT_NAMES.flatMap((t) => [[t, 'exact'] as const, [t, 'ann'] 
     }
     const several = await client.call('search.similar', { datasetId, indices: Uint32Array.of(0, 1), topK: 3 });
     expect(several.indices.length).toBe(3);
-    expect((await apiError(client.call('search.similar', { datasetId, index: 10_000 }))).code).toBe('not-embedded');
-    expect((await apiError(client.call('search.similar', { datasetId, index: 0, topK: 0 }))).code).toBe('bad-request');
+    expect((await rejectedApiError(client.call('search.similar', { datasetId, index: 10_000 }))).code).toBe('not-embedded');
+    expect((await rejectedApiError(client.call('search.similar', { datasetId, index: 0, topK: 0 }))).code).toBe('bad-request');
   });
 
   it('with a text tower: text search ranks as brute force, zero-shot columns and cluster names are stored', async () => {
@@ -160,9 +151,9 @@ describe.each(TRANSPORT_NAMES.flatMap((t) => [[t, 'exact'] as const, [t, 'ann'] 
     for (const c of named) expect(['cat', 'dog', 'fish']).toContain(c.name);
     expect((await client.call('dataset.clusters', { datasetId })).map((c) => c.name)).toEqual(named.map((c) => c.name));
 
-    const bad = await apiError(client.call('labels.zeroShot', { datasetId, templates: ['no slot'] }));
+    const bad = await rejectedApiError(client.call('labels.zeroShot', { datasetId, templates: ['no slot'] }));
     expect(bad.code).toBe('bad-request');
-    expect((await apiError(client.call('search.text', { datasetId, text: '  ' }))).code).toBe('bad-request');
+    expect((await rejectedApiError(client.call('search.text', { datasetId, text: '  ' }))).code).toBe('bad-request');
   });
 
   it.runIf(mode === 'ann')('keeps the ANN graph on disk beside the store', () => {

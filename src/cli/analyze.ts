@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { ApiClient } from '../shared/api/client.js';
 import { clustersCsv } from '../core/export/clusters-csv.js';
 import { CliUsageError, exactlyOne, parseCommandArgs, parseIntOption, parseMethodOption, parseProviderOption, printHelp, PROVIDER_OPTION_HELP } from './args.js';
-import { dataDirOption, withEngineClient } from './engine-client.js';
+import { engineOptionsFrom, withEngineClient } from './engine-client.js';
 import { progressPrinter, waitForJob } from './wait-for-job.js';
 
 /** Image paths by index, from the API's own path list export. */
@@ -56,8 +56,9 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const outDir = resolve(values.out);
 
   const t0 = performance.now();
-  // The provider goes with the analysis (job.analyze), as the app sends it, not as the engine's default.
-  return withEngineClient({ dataDir: dataDirOption(values), allowFileWrites: true }, async (client) => {
+  // The provider goes with the analysis (job.analyze), as the app sends it, and is also the engine's default, so
+  // that the text tower (zero-shot labels and cluster names at the end of the analysis) runs on it too.
+  return withEngineClient({ ...engineOptionsFrom(values), allowFileWrites: true }, async (client) => {
     const print = progressPrinter(process.stderr);
     let scanTimings: Record<string, number> = {};
     const offScan = client.on('job.progress', (s) => {

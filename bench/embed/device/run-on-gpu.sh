@@ -25,6 +25,9 @@ fail() {
 
 note() { echo "== [$(date -u +%T) +${SECONDS}s] $*"; }
 
+# grep without -q reads all of ldconfig's output: an early exit would make pipefail report ldconfig's SIGPIPE.
+has_vulkan_loader() { ldconfig -p 2>/dev/null | grep 'libvulkan\.so\.1' >/dev/null; }
+
 main() {
   : >"$RESULTS"
   for file in "$KIT/node.tar.xz" "$KIT/node_modules.tar.xz" "$KIT/peer/peer_clip_torch.py" "$KIT/peer/peer_decode_pil.py"; do
@@ -50,11 +53,11 @@ main() {
   local provider python procs images configs
   if [ "$MODE" = gpu ]; then
     note "Vulkan loader"
-    if ! ldconfig -p | grep -q 'libvulkan\.so\.1'; then
+    if ! has_vulkan_loader; then
       for deb in "$KIT"/gl/*.deb; do dpkg -x "$deb" / || fail "dpkg -x $deb failed"; done
       ldconfig
     fi
-    ldconfig -p | grep -q 'libvulkan\.so\.1' || fail "libvulkan.so.1 is still missing after unpacking $KIT/gl/*.deb"
+    has_vulkan_loader || fail "libvulkan.so.1 is still missing after unpacking $KIT/gl/*.deb"
     # The driver's own ICD and EGL vendor files (device README, 'Headless rendering').
     local icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
     if [ -f "$icd" ]; then

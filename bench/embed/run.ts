@@ -6,12 +6,15 @@
  *   npm run bench:embed -- --make-images N DIR [--seed S]
  *   npm run bench:embed -- --images DIR [--model PATH | --variant tiny|vit-b32 [--precision fp32|fp16-weights|fp16]
  *       [--uint8-input]] [--provider cpu|webgpu|cuda|...] [--batch N] [--procs N] [--reps N] [--no-peer]
+ *       [--peer-python PATH] [--peer-script PATH]
  *
  * Without --model it generates the model (cached under .cache/bench/models): `tiny` (default) is fast, `vit-b32`
  * has ViT-B/32's real compute (random weights); --uint8-input makes it take RGB bytes and normalise in the graph.
  * `inference_images_per_s` is the model alone on a ready input tensor; `inference_from_rgb_images_per_s` starts
  * from RGB bytes, as the pipeline does (the normalisation runs in JS before a float model, in the graph otherwise). Decode figures are the best of --reps (default 2) runs, each
  * interleaved with a peer run, so that both see the same load; the 1-minute load average is printed too.
+ * --peer-python and --peer-script point at the peer elsewhere (the GPU machine's python3 is not Debian's, and
+ * ../shared does not travel there: bench/embed/device/ carries a copy).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -53,6 +56,8 @@ const argsSchema = z
     reps: positiveInt.default(2),
     'no-peer': z.boolean().default(false),
     'uint8-input': z.boolean().default(false),
+    'peer-python': z.string().min(1).default(PYTHON),
+    'peer-script': z.string().min(1).optional(),
   })
   .refine((a) => a['make-images'] !== undefined || a.images !== undefined, { message: 'give --images DIR or --make-images N DIR' });
 
@@ -63,6 +68,7 @@ async function main(): Promise<void> {
       'make-images': { type: 'string' }, seed: { type: 'string' }, images: { type: 'string' }, model: { type: 'string' },
       variant: { type: 'string' }, precision: { type: 'string' }, provider: { type: 'string' }, batch: { type: 'string' },
       procs: { type: 'string' }, reps: { type: 'string' }, 'no-peer': { type: 'boolean' }, 'uint8-input': { type: 'boolean' },
+      'peer-python': { type: 'string' }, 'peer-script': { type: 'string' },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -93,7 +99,7 @@ async function main(): Promise<void> {
     decodeRgb.push(await poolDecodeRate(paths, args.procs, 'rgb-u8'));
     decodeFloat.push(await poolDecodeRate(paths, args.procs, 'clip-f32'));
     if (!args['no-peer']) {
-      const result = runPeer(imagesDir);
+      const result = runPeer(imagesDir, args['peer-python'], args['peer-script']);
       if (typeof result === 'number') peer.push(result);
       else peerNote = result;
     }
@@ -153,11 +159,12 @@ async function poolDecodeRate(paths: readonly string[], procs: number, format: D
 }
 
 /** The PIL peer's images/s, or why it did not run. */
-function runPeer(imagesDir: string): number | string {
-  const script = PEER_SCRIPT_CANDIDATES.find((candidate) => existsSync(candidate));
-  if (!script) return `peer script not found (looked for ${PEER_SCRIPT_CANDIDATES.join(', ')})`;
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
-  const run = spawnSync(PYTHON, [script, imagesDir], { encoding: 'utf8' });
+function runPeer(imagesDir: string, python: string, scriptPath: string | undefined): number | string {
+  const candidates = scriptPath ? [scriptPath] : PEER_SCRIPT_CANDIDATES;
+  const script = candidates.find((candidate) => existsSync(candidate));
+  if (!script) return `peer script not found (looked for ${candidates.join(', ')})`;
+  const run = spawnSync(python, [script, imagesDir], { encoding: 'utf8' });
+  if (run.error) return `peer could not start ${python}: ${run.error.message}`;
   const line = run.stdout.trim().split('\n').at(-1) ?? '';
   const parsed = z.object({ images_per_s: z.number() }).safeParse(safeJson(line));
   if (run.status !== 0 || !parsed.success) return `peer failed (exit ${run.status}): ${(run.stderr || line).trim().slice(-300)}`;

@@ -92,7 +92,7 @@ export class ClipTextEncoder {
       const chunk = texts.slice(start, start + TEXT_BATCH_SIZE);
       // Padding to the longest text rather than to 77 changes nothing (the causal mask hides later positions
       // from the end token) and saves most of the work for short prompts.
-      const longest = Math.max(...chunk.map((text) => this.tokenizer.encode(text).length));
+      const longest = Math.max(...chunk.map((text) => this.tokenizer.encode(text, CLIP_CONTEXT_LENGTH + 1).length));
       const contextLength = this.runner.info.signature.fixedLength ?? Math.min(CLIP_CONTEXT_LENGTH, longest);
       const batch = this.tokenizer.encodeBatch(chunk, contextLength);
       const rows = await this.runner.run({ ...batch, rows: chunk.length });

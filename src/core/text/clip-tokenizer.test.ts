@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { clipBpeVocabularyPath } from '../resources.js';
 import { CLIP_MERGE_COUNT, formatMergesText, parseMergesText } from './bpe-files.js';
-import { ClipTokenizer, clipVocabulary, findTokenizerFile, TokenizerFileError, truncateToContext } from './clip-tokenizer.js';
+import { ApiError } from '../../shared/api/errors.js';
+import { ClipTokenizer, clipVocabulary, findTokenizerFile, MAX_TEXT_CHARS, TokenizerFileError, truncateToContext } from './clip-tokenizer.js';
 
 const casesSchema = z.object({ cases: z.array(z.object({ text: z.string(), ids: z.array(z.number()), ids_context77: z.array(z.number()) })) });
 const casesPath = new URL('../../../test/fixtures/clip-bpe/tokenizer-cases.json', import.meta.url);
@@ -69,6 +70,23 @@ describe('ClipTokenizer with the bundled vocabulary', () => {
     expect(Array.from(batch.inputIds, Number)).toEqual([...long!.ids.slice(0, 4), 49407, 49406, 320, 1929, 49407, 0]);
     expect(truncateToContext([1, 2, 3], 5, 9)).toEqual([1, 2, 3]);
     expect(() => tokenizer.encodeBatch(['a'], 1)).toThrow(RangeError);
+  });
+
+  it('stops tokenising once maxIds are collected, with the same 77-token rows as the full encoding', () => {
+    const long = cases.find((c) => c.ids.length > 77);
+    expect(long).toBeDefined();
+    expect(tokenizer.encode(long!.text, 10)).toEqual([...long!.ids.slice(0, 10), 49407]);
+    // A long text made of many words costs only the words that fit: far below the time of encoding it all.
+    const text = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
+    const row = Array.from(tokenizer.encodeBatch([text]).inputIds, Number);
+    expect(row).toEqual(truncateToContext(tokenizer.encode(text), 77, 49407));
+  });
+
+  it('refuses a text longer than MAX_TEXT_CHARS with an error that says why, instead of holding the thread', () => {
+    const huge = 'a'.repeat(MAX_TEXT_CHARS + 1);
+    expect(() => tokenizer.encode(huge)).toThrow(ApiError);
+    expect(() => tokenizer.encodeBatch([huge])).toThrow(/too long: CLIP reads 77 tokens at most/);
+    expect(tokenizer.encode('a'.repeat(MAX_TEXT_CHARS)).length).toBeGreaterThan(2);
   });
 
   it('html-unescapes twice and treats the special-token strings as the special tokens', () => {

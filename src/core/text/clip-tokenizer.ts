@@ -9,6 +9,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ApiError } from '../../shared/api/errors.js';
 import { clipBpeVocabularyPath } from '../resources.js';
 import { readBpeTables, TOKENIZER_FILE_NAMES, TokenizerFileError, type BpeTables, type Merge } from './bpe-files.js';
 import { htmlUnescape } from './html-unescape.js';
@@ -16,6 +17,8 @@ import { htmlUnescape } from './html-unescape.js';
 export { TokenizerFileError } from './bpe-files.js';
 
 export const CLIP_CONTEXT_LENGTH = 77;
+/** Longer texts are refused: 77 tokens never need more, and BPE time grows with the square of a word's length. */
+export const MAX_TEXT_CHARS = 2_000;
 export const START_OF_TEXT = '<|startoftext|>';
 export const END_OF_TEXT = '<|endoftext|>';
 const END_OF_WORD = '</w>';
@@ -102,11 +105,21 @@ export class ClipTokenizer {
     return this.encoder.size;
   }
 
-  /** [start, ...tokens, end], not truncated (see encodeBatch for what a model gets). */
-  encode(text: string): number[] {
+  /**
+   * [start, ...tokens, end], not truncated (see encodeBatch for what a model gets). With `maxIds`, tokenising
+   * stops once that many ids (start included) are collected: the rest could never reach the model, and BPE on a
+   * long text is slow. Rejects texts over MAX_TEXT_CHARS, whose BPE would hold the thread for seconds.
+   */
+  encode(text: string, maxIds: number = Number.POSITIVE_INFINITY): number[] {
+    if (text.length > MAX_TEXT_CHARS) {
+      throw new ApiError('text-too-long', `A text of ${text.length.toLocaleString('en-US')} characters is too long: CLIP reads ${CLIP_CONTEXT_LENGTH} tokens at most, and texts are limited to ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters`);
+    }
     const ids = [this.startId];
-    for (const match of cleanText(text).matchAll(PIECE_PATTERN)) {
-      for (const id of this.encodePiece(match[0])) ids.push(id);
+    outer: for (const match of cleanText(text).matchAll(PIECE_PATTERN)) {
+      for (const id of this.encodePiece(match[0])) {
+        if (ids.length >= maxIds) break outer;
+        ids.push(id);
+      }
     }
     ids.push(this.endId);
     return ids;
@@ -121,7 +134,8 @@ export class ClipTokenizer {
     const inputIds = new BigInt64Array(texts.length * contextLength);
     const attentionMask = new BigInt64Array(texts.length * contextLength);
     texts.forEach((text, row) => {
-      const ids = truncateToContext(this.encode(text), contextLength, this.endId);
+      // Ids past contextLength are cut anyway; collecting one more than fits keeps truncateToContext's end token.
+      const ids = truncateToContext(this.encode(text, contextLength), contextLength, this.endId);
       const offset = row * contextLength;
       for (const [i, id] of ids.entries()) {
         inputIds[offset + i] = BigInt(id);

@@ -21,7 +21,7 @@ import { UnknownProviderError, validProviderNames, type ProviderPlan } from './e
 import { detectProviderCapabilities, resolveProviderPlan } from './embed/providers.js';
 import { pathsList } from './export/paths-list.js';
 import { pointsCsv } from './export/points-csv.js';
-import { JobRegistry } from './jobs/job-registry.js';
+import { JobRegistry, type JobContext } from './jobs/job-registry.js';
 import { createModelHandlers } from './models/model-handlers.js';
 import { getProjector, projectionMethods } from './project/methods.js';
 import { loadClipTextTower } from './embed/clip-text-encoder.js';
@@ -135,8 +135,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
           ctx,
         ).then(() => undefined),
       );
-      await waitFor(scan.finished);
-      textFeatures.invalidate(store);
+      try {
+        await waitFor(scan.finished);
+      } finally {
+        // Also when the scan failed or was cancelled: it may have renumbered the images before it stopped.
+        textFeatures.invalidate(store);
+      }
       return datasetSummary(store, id);
     },
 
@@ -197,7 +201,16 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
       const providerPlan = planProvidersOrRefuse(provider ?? options.providers);
       const running = jobs.running(datasetId, 'analyze');
       if (running) return running.status;
-      const { status } = jobs.start(datasetId, 'analyze', async (ctx) => {
+      const { status } = jobs.start(datasetId, 'analyze', (ctx) =>
+        analyze(ctx).catch((err: unknown) => {
+          // A failed or cancelled analysis may have saved vectors already; the search index built at its end is kept.
+          textFeatures.invalidate(dataset.store);
+          throw err;
+        }),
+      );
+      return status;
+
+      async function analyze(ctx: JobContext): Promise<void> {
         const embedder = embeddingsPath
           ? importEmbeddings(dataset.store, path.resolve(embeddingsPath), ctx)
           : await embedMissing(dataset.store, { root: dataset.root, modelCacheDir, ...(model ? { model } : {}), providerPlan }, ctx);
@@ -215,8 +228,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<EngineH
         const textProblems = await textFeatures.afterAnalyze(dataset.store, ctx);
         if (textProblems.length > 0) dataset.store.replaceProblems('embed', [...dataset.store.listProblems('embed'), ...textProblems]);
         emit('dataset.changed', { datasetId });
-      });
-      return status;
+      }
     },
 
     async 'search.text'({ datasetId, text, topK }) {

@@ -3,7 +3,7 @@
  * tower comes from the same folder. Nothing is semantic with random weights, so the checks are mechanical: ranks
  * equal brute force, columns present and stored, names drawn from the vocabulary, user lists remembered.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,5 +112,30 @@ describe('text features with a tiny CLIP folder', () => {
     expect(loadZeroShot(store)?.templates).toEqual(['a picture of {}']);
     // No labels among the user's classes: agreement is still computed, and is 0 everywhere it applies.
     for (const c of namedClusters(store)) expect(['red', 'green', 'blue']).toContain(c.name);
+  });
+
+  it('stops serving zero-shot columns once a rescan renumbered the images, until an analysis recomputes them', async () => {
+    const zeroShotNames = async (): Promise<string[]> => (await client.call('dataset.scores', { datasetId })).map((c) => c.name).filter((n) => n.startsWith('zero_shot'));
+    const csvHeader = async (): Promise<string> => (await client.call('export.selection', { datasetId, indices: Uint32Array.from([0]), format: 'csv' })).content.split('\n')[0]!;
+    expect(await zeroShotNames()).not.toEqual([]);
+    expect(await csvHeader()).toMatch(/zero_shot_label/);
+
+    unlinkSync(path.join(fixture.root, fixture.images[0]!));
+    await client.call('dataset.open', { root: fixture.root });
+    expect(await zeroShotNames()).toEqual([]);
+    expect(await csvHeader()).not.toMatch(/zero_shot/);
+
+    // The next analysis applies the user's remembered class list to the images as they are now.
+    const again = await client.call('job.analyze', { datasetId, model: modelDir });
+    expect((await finalStatus(client, again.jobId)).state).toBe('done');
+    const label = (await client.call('dataset.scores', { datasetId })).find((c) => c.name === 'zero_shot_label');
+    expect(label?.kind === 'category' && label.categories).toEqual(['sky', 'grass']);
+    expect(label?.kind === 'category' && label.codes.length).toBe(fixture.images.length - 1);
+
+    // An analysis with an embedder that has no text tower leaves no CLIP columns behind.
+    const pixels = await client.call('job.analyze', { datasetId, model: 'pixels' });
+    expect((await finalStatus(client, pixels.jobId)).state).toBe('done');
+    expect(await zeroShotNames()).toEqual([]);
+    expect(await csvHeader()).not.toMatch(/zero_shot/);
   });
 });

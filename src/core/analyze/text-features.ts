@@ -2,13 +2,14 @@
  * What CLIP's text tower adds to a dataset: zero-shot label columns (stored, served with the scores, written into
  * points.csv) and cluster names. Both use the image embeddings the current layout was made from.
  */
+import { createHash } from 'node:crypto';
 import { decodeFrame, encodeFrame } from '../../shared/api/codec.js';
 import { ApiError } from '../../shared/api/errors.js';
 import type { EmbedderInfo } from '../../shared/model/dataset.js';
 import type { CategoryColumn, ClusterSummary, NumberColumn, ScoreColumn } from '../../shared/model/scores.js';
 import type { TextEmbedder } from '../search/text-embedder.js';
 import type { VectorIndex } from '../search/vector-index.js';
-import type { ProjectStore } from '../store/project-store.js';
+import type { ImageRow, ProjectStore } from '../store/project-store.js';
 import { nameClusters } from '../zero-shot/cluster-names.js';
 import { checkTemplates, classEmbeddings, DEFAULT_TEMPLATES } from '../zero-shot/prompts.js';
 import { zeroShotClassify } from '../zero-shot/zero-shot.js';
@@ -49,16 +50,32 @@ export function datasetEmbedder(store: ProjectStore): EmbedderInfo {
   return embedder;
 }
 
+/**
+ * The zero-shot result when it was computed from exactly the dataset's current images (same order, files and
+ * labels) and the embedder the app shows now; else null. A rescan renumbers images and an analysis with another
+ * model changes the embedder, and the stored columns, indexed by image, would then describe other images.
+ */
 export function loadZeroShot(store: ProjectStore): StoredZeroShot | null {
   const saved = store.loadResult(ZERO_SHOT_RESULT_NAME);
-  return saved ? (decodeFrame(saved.data) as StoredZeroShot) : null;
+  if (!saved) return null;
+  let embedderId: string;
+  try {
+    embedderId = datasetEmbedder(store).id;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'not-embedded') return null;
+    throw err;
+  }
+  if (saved.inputKey !== zeroShotInputKey(store.listImages(), embedderId, store.embeddedIdxs(embedderId))) return null;
+  return decodeFrame(saved.data) as StoredZeroShot;
 }
 
 /** The classes and templates a re-run uses: the user's own when they gave some before, else the labels. */
 export function rememberedZeroShotRequest(store: ProjectStore): ZeroShotRequest {
-  const saved = loadZeroShot(store);
+  // Stale or not: a rescan must not forget the user's class list, only the columns computed with it.
+  const saved = store.loadResult(ZERO_SHOT_RESULT_NAME);
   if (!saved) return {};
-  return { ...(saved.userClasses ? { classes: saved.classes } : {}), templates: saved.templates };
+  const { userClasses, classes, templates } = decodeFrame(saved.data) as StoredZeroShot;
+  return { ...(userClasses ? { classes } : {}), templates };
 }
 
 /** Classifies every embedded image against the classes and stores the columns; returns them. */
@@ -112,7 +129,8 @@ export async function runZeroShot(store: ProjectStore, text: TextEmbedder, index
     });
   }
   const stored: StoredZeroShot = { embedderId, classes, templates, userClasses: request.classes !== undefined, columns };
-  store.saveResult(ZERO_SHOT_RESULT_NAME, embedderId, encodeFrame(stored));
+  // Keyed by the rows the index held: an index older than the store never passes as current.
+  store.saveResult(ZERO_SHOT_RESULT_NAME, zeroShotInputKey(images, embedderId, index.embeddings.idxs), encodeFrame(stored));
   return columns;
 }
 
@@ -146,6 +164,17 @@ export function namedClusters(store: ProjectStore): ClusterSummary[] {
   if (!saved || saved.inputKey !== healthKey) return clusters;
   const names = new Map((decodeFrame(saved.data) as StoredClusterNames).names);
   return clusters.map((c) => ({ ...c, name: names.get(c.id) ?? c.name }));
+}
+
+/** What the zero-shot columns depend on: the embedder, the images in idx order with their labels, and which have a vector. */
+function zeroShotInputKey(images: readonly ImageRow[], embedderId: string, embeddedIdxs: ArrayLike<number>): string {
+  const hash = createHash('sha1');
+  hash.update(JSON.stringify({ embedderId }));
+  for (const r of images) hash.update(`\n${r.idx}\t${r.path}\t${r.sizeBytes}\t${r.mtimeMs}\t${r.label ?? ''}\t${r.status}`);
+  hash.update('\nembedded');
+  const idxs = Int32Array.from(embeddedIdxs);
+  hash.update(new Uint8Array(idxs.buffer, idxs.byteOffset, idxs.byteLength));
+  return hash.digest('hex');
 }
 
 function vocabulary(store: ProjectStore, given: readonly string[] | undefined, what: string): string[] {

@@ -40,7 +40,7 @@ describe('SearchIndexCache', () => {
     expect(hits.scores[0]).toBeCloseTo(1, 5);
   });
 
-  it('keeps one index per store until invalidated, and saves the graph for the next session', async () => {
+  it('keeps one index per store until the embeddings change, and saves the graph for the next session', async () => {
     const cache = new SearchIndexCache({ exactMaxPoints: 10 });
     const first = await cache.get(store, 'clip-test');
     expect(first.ann).not.toBeNull();
@@ -55,15 +55,42 @@ describe('SearchIndexCache', () => {
     expect(readdirSync(searchDir())).toEqual([file]);
     expect(statSync(path.join(searchDir(), file!)).mtimeMs).toBe(savedMs);
 
-    // Changed embeddings: after invalidate, a new graph under a new name replaces the old one.
+    // Changed embeddings, with nobody calling invalidate: a new graph under a new name replaces the old one.
     store.saveEmbeddingBatch('clip-test', DIM, [0], new Float32Array(DIM).fill(1));
-    expect(await cache.get(store, 'clip-test')).toBe(first);
-    cache.invalidate(store);
     const rebuilt = await cache.get(store, 'clip-test');
     expect(rebuilt).not.toBe(first);
+    expect(await cache.get(store, 'clip-test')).toBe(rebuilt);
     const files = readdirSync(searchDir());
     expect(files).toHaveLength(1);
     expect(files[0]).not.toBe(file);
+    cache.invalidate(store);
+    expect(await cache.get(store, 'clip-test')).not.toBe(rebuilt);
+  });
+
+  it('serves the current image numbering after a rescan, even when nobody invalidated the cache', async () => {
+    const cache = new SearchIndexCache();
+    const before = await cache.get(store, 'clip-test');
+    expect(before.search(before.queryForImages([ROWS - 1]), 1).indices[0]).toBe(ROWS - 1);
+    // Dropping the first file renumbers every other image one down (as a rescan that then fails part-way leaves it).
+    store.replaceScan(Array.from({ length: ROWS - 1 }, (_, i) => image(`img-${String(i + 1).padStart(3, '0')}.png`)));
+    const after = await cache.get(store, 'clip-test');
+    expect(Array.from(after.embeddings.idxs)).toEqual(Array.from({ length: ROWS - 1 }, (_, i) => i));
+    const hits = after.search(after.queryForImages([ROWS - 2]), ROWS);
+    expect(hits.indices[0]).toBe(ROWS - 2);
+    expect(Math.max(...hits.indices)).toBe(ROWS - 2);
+  });
+
+  it('sees vectors another connection saved', async () => {
+    const cache = new SearchIndexCache();
+    const first = await cache.get(store, 'clip-test');
+    const other = ProjectStore.open(path.join(dir, 'project.sqlite'));
+    try {
+      other.deleteEmbedder('clip-test');
+    } finally {
+      other.close();
+    }
+    expect(await cache.get(store, 'clip-test').catch((e: unknown) => (e as ApiError).code)).toBe('not-embedded');
+    expect(first.embeddings.idxs.length).toBe(ROWS);
   });
 
   it('says to analyze first when the embedder has no vectors', async () => {

@@ -1,6 +1,7 @@
 /**
- * Search indexes kept per dataset store and embedder, so a query never reloads or rebuilds: loaded once, dropped by
- * `invalidate` when the engine changes the embeddings (open, analyze). Graphs over large sets are also saved beside
+ * Search indexes kept per dataset store and embedder, so a query never reloads or rebuilds: loaded once, and built
+ * again when the store's `embeddingsVersion` moved since (a rescan renumbered the images, vectors were saved or
+ * dropped), even when the job that changed them failed or was cancelled before it could call `invalidate`. Graphs over large sets are also saved beside
  * the store (`<dataset dir>/search/<embedder>-<fingerprint>.usearch`), named by a hash of the vectors they index, so
  * a restarted app loads instead of rebuilding, and changed embeddings never find a stale graph.
  */
@@ -23,14 +24,20 @@ export interface IndexCacheOptions {
   exactMaxPoints?: number;
 }
 
+interface CachedIndex {
+  /** The store's `embeddingsVersion` when the embeddings were loaded. */
+  version: string;
+  index: Promise<VectorIndex>;
+}
+
 export class SearchIndexCache {
-  private readonly byStore = new WeakMap<ProjectStore, Map<string, Promise<VectorIndex>>>();
+  private readonly byStore = new WeakMap<ProjectStore, Map<string, CachedIndex>>();
 
   constructor(private readonly options: IndexCacheOptions = {}) {}
 
   /**
-   * The index of this embedder's vectors in this store; built (or loaded from disk) on first use. `progress` is
-   * used only by the call that starts the build.
+   * The index of this embedder's vectors in this store; built (or loaded from disk) on first use and whenever the
+   * store's embeddings changed since. `progress` is used only by the call that starts the build.
    */
   get(store: ProjectStore, embedderId: string, progress: BuildProgress = {}): Promise<VectorIndex> {
     let perStore = this.byStore.get(store);
@@ -38,17 +45,20 @@ export class SearchIndexCache {
       perStore = new Map();
       this.byStore.set(store, perStore);
     }
-    let index = perStore.get(embedderId);
-    if (!index) {
-      index = this.build(store, embedderId, progress);
-      perStore.set(embedderId, index);
-      // A failed build is not cached: the next call tries again.
-      index.catch(() => perStore.delete(embedderId));
-    }
-    return index;
+    // Read before the build loads the embeddings (synchronously, in its first step), so it names what was loaded.
+    const version = store.embeddingsVersion();
+    const cached = perStore.get(embedderId);
+    if (cached?.version === version) return cached.index;
+    const entry: CachedIndex = { version, index: this.build(store, embedderId, progress) };
+    perStore.set(embedderId, entry);
+    // A failed build is not cached: the next call tries again.
+    entry.index.catch(() => {
+      if (perStore.get(embedderId) === entry) perStore.delete(embedderId);
+    });
+    return entry.index;
   }
 
-  /** Forgets every index of this store (its embeddings may have changed). */
+  /** Forgets every index of this store, releasing their memory (`get` already rebuilds a stale one). */
   invalidate(store: ProjectStore): void {
     this.byStore.delete(store);
   }

@@ -294,6 +294,34 @@ describe('ProjectStore', () => {
     expect(s.getEmbedder('clip')).toBeNull();
   });
 
+  it('moves embeddingsVersion on every change to vectors or numbering, from this connection or another, and only then', () => {
+    const s = openStore();
+    s.replaceScan([image('a/1.png'), image('a/2.png')]);
+    s.saveEmbedder({ id: 'e', name: 'e', dim: 2, executionProvider: 'cpu' });
+    const seen = new Set<string>();
+    const changes = (what: string, change: () => void): void => {
+      const before = s.embeddingsVersion();
+      seen.add(before);
+      change();
+      expect(s.embeddingsVersion(), what).not.toBe(before);
+      expect(seen.has(s.embeddingsVersion()), what).toBe(false);
+    };
+    changes('vectors saved', () => s.saveEmbeddingBatch('e', 2, [0, 1], vectorsFor([0, 1], 2)));
+    changes('rescan', () => s.replaceScan([image('a/0.png'), image('a/1.png'), image('a/2.png')]));
+    changes('dim changed', () => s.saveEmbedder({ id: 'e', name: 'e', dim: 3, executionProvider: 'cpu' }));
+    changes('embedder dropped', () => s.deleteEmbedder('e'));
+    changes('another connection', () => {
+      const other = ProjectStore.open(path.join(dir, 'nested', 'project.sqlite'));
+      other.saveEmbedder({ id: 'f', name: 'f', dim: 2, executionProvider: 'cpu' });
+      other.close();
+    });
+    const steady = s.embeddingsVersion();
+    s.saveResult('r', 'k', new Uint8Array([1]));
+    s.setMeta({ classes: ['a'] });
+    s.saveEmbedder({ id: 'f', name: 'f', dim: 2, executionProvider: 'cuda' });
+    expect(s.embeddingsVersion()).toBe(steady);
+  });
+
   it('keys layouts by embedder, method and params (in any key order) and finds the latest', () => {
     const s = openStore();
     s.replaceScan([image('a.png'), image('b.png')]);

@@ -159,6 +159,9 @@ interface ImageDbRow {
  * the dataset folder itself is never written. Open with `ProjectStore.open` or `ProjectStore.openForDataset`.
  */
 export class ProjectStore {
+  /** Bumped whenever this connection changes which vectors belong to which image idx (see `embeddingsVersion`). */
+  private embeddingsGeneration = 0;
+
   private constructor(readonly db: Database.Database) {}
 
   /** Opens (creating folders and file as needed) and migrates the database at `filePath`; ':memory:' works too. */
@@ -241,6 +244,8 @@ export class ProjectStore {
     sorted.forEach((image, i) => {
       if (i > 0 && sorted[i - 1]?.path === image.path) throw new Error(`replaceScan: ${image.path} is listed twice`);
     });
+    // Bumped even when the transaction throws: a spurious rebuild is cheap, a stale index is wrong.
+    this.embeddingsGeneration += 1;
     return this.db.transaction((): RescanSummary => {
       const previous = this.db.prepare('SELECT id, idx, path, size_bytes, mtime_ms, content_hash FROM images').all() as {
         id: number;
@@ -362,7 +367,10 @@ export class ProjectStore {
   saveEmbedder(info: EmbedderInfo): void {
     this.db.transaction(() => {
       const before = this.getEmbedder(info.id);
-      if (before !== null && before.dim !== info.dim) this.statements.deleteEmbedder.run(info.id);
+      if (before !== null && before.dim !== info.dim) {
+        this.statements.deleteEmbedder.run(info.id);
+        this.embeddingsGeneration += 1;
+      }
       this.statements.upsertEmbedder.run(info.id, info.name, info.dim, info.executionProvider, info.modelDir ?? null);
     })();
   }
@@ -389,7 +397,18 @@ export class ProjectStore {
 
   /** Drops an embedder with its embeddings and layouts. */
   deleteEmbedder(id: string): void {
+    this.embeddingsGeneration += 1;
     this.statements.deleteEmbedder.run(id);
+  }
+
+  /**
+   * Changes whenever the embeddings or the images' idx numbering may have changed: through this connection
+   * (rescan, saved vectors, a dropped embedder) or through another one (SQLite's data_version, e.g. the CLI
+   * analyzing the same dataset). What was built from `loadEmbeddings` is stale once this differs; equal means it
+   * is current. Cheap: one counter and one pragma.
+   */
+  embeddingsVersion(): string {
+    return `${this.embeddingsGeneration}:${String(this.db.pragma('data_version', { simple: true }))}`;
   }
 
   /**
@@ -400,6 +419,7 @@ export class ProjectStore {
     if (vectors.length !== idxs.length * dim) {
       throw new Error(`saveEmbeddingBatch: ${idxs.length} images of dim ${dim} need ${idxs.length * dim} values, got ${vectors.length}`);
     }
+    this.embeddingsGeneration += 1;
     this.db.transaction(() => {
       const embedder = this.getEmbedder(embedderId);
       if (embedder === null) throw new Error(`saveEmbeddingBatch: unknown embedder '${embedderId}'; call saveEmbedder first`);

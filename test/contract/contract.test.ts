@@ -266,6 +266,32 @@ describe.each(TRANSPORT_NAMES)('API contract over %s', (transportName) => {
     }
   });
 
+  it('serves no health scores for images that changed since they were computed, until the next analysis', async () => {
+    const folder = await makeFixtureDataset({ perClass: 6, withPredictions: false });
+    try {
+      const first = await client.call('dataset.open', { root: folder.root });
+      const analyze = async (): Promise<void> => {
+        const done = await finalStatus(client, (await client.call('job.analyze', { datasetId: first.id, model: 'pixels' })).jobId);
+        expect(done.state).toBe('done');
+      };
+      const lengths = async (): Promise<number[]> =>
+        (await client.call('dataset.scores', { datasetId: first.id })).map((c) => (c.kind === 'number' ? c.values : c.codes).length);
+      await analyze();
+      const before = await lengths();
+      expect(before.length).toBeGreaterThan(0);
+      expect(new Set(before)).toEqual(new Set([first.imageCount]));
+      rmSync(path.join(folder.root, 'cat/000.png'));
+      const reopened = await client.call('dataset.open', { root: folder.root });
+      // The saved columns are for the old numbering: none is served rather than one shifted onto other images.
+      expect(await lengths()).toEqual([]);
+      expect(await client.call('dataset.clusters', { datasetId: first.id })).toEqual([]);
+      await analyze();
+      expect(new Set(await lengths())).toEqual(new Set([reopened.imageCount]));
+    } finally {
+      rmSync(folder.root, { recursive: true, force: true });
+    }
+  });
+
   it('reopening in a new engine loads the stored layout without recomputing', async () => {
     const second = await createEngine({ dataDir });
     try {

@@ -49,6 +49,8 @@ export interface HealthResult {
   classification: ClassificationReport | null;
   /** Null for a classification dataset or a detection dataset without predictions; absent in results saved before. */
   detection?: DetectionReport | null;
+  /** imageListKey of the images the columns are for; absent in results saved before it existed. */
+  imagesKey?: string;
 }
 
 export interface HealthStageOptions {
@@ -57,9 +59,24 @@ export interface HealthStageOptions {
   seed: number;
 }
 
+/**
+ * The saved health result, or null when the images changed since it was computed (a rescan renumbers them, so its
+ * per-image columns would land on other images): the next analysis recomputes it.
+ */
 export function loadHealth(store: ProjectStore): HealthResult | null {
   const saved = store.loadResult(HEALTH_RESULT_NAME);
-  return saved ? (decodeFrame(saved.data) as HealthResult) : null;
+  if (!saved) return null;
+  const result = decodeFrame(saved.data) as HealthResult;
+  const images = store.listImages();
+  const current = result.imagesKey === undefined ? result.columns.every((c) => (c.kind === 'number' ? c.values : c.codes).length === images.length) : result.imagesKey === imageListKey(images);
+  return current ? result : null;
+}
+
+/** A hash of what each image is (path, size, mtime, label, split, status), in index order. */
+export function imageListKey(images: readonly ImageRow[]): string {
+  const hash = createHash('sha1');
+  for (const r of images) hash.update(`\n${r.path}\t${r.sizeBytes}\t${r.mtimeMs}\t${r.label ?? ''}\t${r.split ?? ''}\t${r.status}`);
+  return hash.digest('hex');
 }
 
 export async function computeHealth(store: ProjectStore, options: HealthStageOptions, ctx: JobContext): Promise<HealthResult> {
@@ -142,7 +159,7 @@ export async function computeHealth(store: ProjectStore, options: HealthStageOpt
     });
   }
 
-  const result: HealthResult = { columns, clusters, classification: metrics?.report ?? null, detection: detection?.report ?? null };
+  const result: HealthResult = { columns, clusters, classification: metrics?.report ?? null, detection: detection?.report ?? null, imagesKey: imageListKey(images) };
   store.saveResult(HEALTH_RESULT_NAME, key, encodeFrame(result));
   return result;
 }
@@ -227,6 +244,6 @@ function scatterRows(column: ScoreColumn, rowToImage: Int32Array, imageCount: nu
 function inputKey(images: readonly ImageRow[], options: HealthStageOptions, layoutCreatedAtMs: number, predictionsInfo: unknown): string {
   const hash = createHash('sha1');
   hash.update(JSON.stringify({ v: QUALITY_STATS_VERSION, embedder: options.embedderId, seed: options.seed, layoutCreatedAtMs, predictionsInfo }));
-  for (const r of images) hash.update(`\n${r.path}\t${r.sizeBytes}\t${r.mtimeMs}\t${r.label ?? ''}\t${r.split ?? ''}\t${r.status}`);
+  hash.update(imageListKey(images));
   return hash.digest('hex');
 }

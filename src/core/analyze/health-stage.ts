@@ -191,6 +191,9 @@ async function pixelChecks(store: ProjectStore, images: readonly ImageRow[], roo
       chunk.map((r) => r.path),
       { signal: ctx.signal, onProgress: (k) => ctx.progress(start + k) },
     );
+    // The files were read whole for these checks: record their content hashes for later rescans (no second read).
+    const hashed = chunk.flatMap((r, i) => (r.contentHash === null && checked.contentHashes[i] ? [{ idx: r.idx, contentHash: checked.contentHashes[i] as string }] : []));
+    store.saveContentHashes(hashed);
     const rows: number[] = [];
     const values: Float32Array[] = [];
     chunk.forEach((r, i) => {

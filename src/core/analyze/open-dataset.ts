@@ -37,10 +37,12 @@ export async function refreshDataset(store: ProjectStore, root: string, options:
     return before === undefined || before.sizeBytes !== f.sizeBytes || before.mtimeMs !== f.mtimeMs;
   });
   ctx.stage('Checking images', statChanged.length, 'probe');
-  // Only new files and files whose size or mtime changed are read in full; an unchanged hash means the file is the
-  // same image under a new mtime, and everything computed for it stays.
-  const hashes = await hashFiles(root, statChanged.map((f) => f.path), ctx.signal);
-  const hashByPath = new Map(statChanged.map((f, i) => [f.path, hashes[i] ?? null]));
+  // Known files whose size or mtime changed are read in full: an unchanged hash means the same image under a new
+  // mtime, and everything computed for it stays. New files are not read here: the quality checks of the analysis
+  // read each one whole anyway and record its hash then (health-stage.ts).
+  const knownChanged = statChanged.filter((f) => known.get(f.path)?.contentHash != null);
+  const hashes = await hashFiles(root, knownChanged.map((f) => f.path), ctx.signal);
+  const hashByPath = new Map(knownChanged.map((f, i) => [f.path, hashes[i] ?? null]));
   const toProbe = statChanged.filter((f) => {
     const before = known.get(f.path);
     const hash = hashByPath.get(f.path) ?? null;

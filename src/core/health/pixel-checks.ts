@@ -7,13 +7,15 @@ import type { InputProblem } from '../../shared/model/dataset.js';
 import { mapWithConcurrency } from '../dataset/concurrency.js';
 import { asImageDecodeError } from '../decode/image-decode-error.js';
 import { pixelHashOf } from './duplicates.js';
-import { decodePixels } from './pixels.js';
+import { decodePixelsWithHash } from './pixels.js';
 import { QUALITY_STATS_DIM, qualityStatsOf } from './quality-stats.js';
 
 export interface PixelChecks {
   /** rows × QUALITY_STATS_DIM, row-major; NaN rows for images that could not be decoded. */
   stats: Float32Array;
   hashes: (string | null)[];
+  /** sha1 of each file's bytes (null where it could not be read or decoded). */
+  contentHashes: (string | null)[];
   problems: InputProblem[];
 }
 
@@ -29,12 +31,14 @@ export async function runPixelChecks(absPaths: readonly string[], displayPaths: 
   const stats = new Float32Array(absPaths.length * QUALITY_STATS_DIM);
   const problems: InputProblem[] = [];
   let done = 0;
+  const contentHashes = new Array<string | null>(absPaths.length).fill(null);
   const hashes = await mapWithConcurrency(
     absPaths,
     options.concurrency ?? 4,
     async (absPath, i): Promise<string | null> => {
       try {
-        const pixels = await decodePixels(absPath);
+        const { pixels, contentHash } = await decodePixelsWithHash(absPath);
+        contentHashes[i] = contentHash;
         stats.set(await qualityStatsOf(pixels), i * QUALITY_STATS_DIM);
         return pixelHashOf(pixels);
       } catch (error) {
@@ -48,5 +52,5 @@ export async function runPixelChecks(absPaths: readonly string[], displayPaths: 
     },
     options.signal,
   );
-  return { stats, hashes, problems };
+  return { stats, hashes, contentHashes, problems };
 }

@@ -1,5 +1,6 @@
 /** Decodes an image to raw 8-bit pixels for the pixel-level checks (exact duplicates, image quality). */
-import { openImage } from '../decode/open-image.js';
+import type { Sharp } from 'sharp';
+import { openImageFile } from '../decode/open-image.js';
 import { asImageDecodeError } from '../decode/image-decode-error.js';
 
 /** Row-major 8-bit pixels: 1 channel (grayscale) or 3 (RGB); alpha is dropped. */
@@ -16,7 +17,16 @@ export interface RawPixels {
  * Rejects with an ImageDecodeError naming the file.
  */
 export async function decodePixels(absPath: string): Promise<RawPixels> {
-  const image = await openImage(absPath);
+  return (await decodePixelsWithHash(absPath)).pixels;
+}
+
+/** decodePixels, plus the sha1 of the file's bytes (read once for both). */
+export async function decodePixelsWithHash(absPath: string): Promise<{ pixels: RawPixels; contentHash: string }> {
+  const { image, contentHash } = await openImageFile(absPath, { withContentHash: true });
+  return { pixels: await decodeOpened(image, absPath), contentHash: contentHash as string };
+}
+
+async function decodeOpened(image: Sharp, absPath: string): Promise<RawPixels> {
   try {
     const meta = await image.metadata();
     // One or two bands (gray, gray + alpha), 8 or 16 bits.

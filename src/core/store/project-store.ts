@@ -328,6 +328,15 @@ export class ProjectStore {
     return (this.statements.listImages.all() as ImageDbRow[]).map(imageFromDb);
   }
 
+  /** Records content hashes computed after the scan (the quality checks read every new file whole). */
+  saveContentHashes(hashes: readonly { idx: number; contentHash: string }[]): void {
+    if (hashes.length === 0) return;
+    const update = this.db.prepare('UPDATE images SET content_hash = ? WHERE idx = ?');
+    this.db.transaction(() => {
+      for (const h of hashes) update.run(h.contentHash, h.idx);
+    })();
+  }
+
   getImage(idx: number): ImageRow | null {
     const row = this.statements.getImage.get(idx) as ImageDbRow | undefined;
     return row === undefined ? null : imageFromDb(row);

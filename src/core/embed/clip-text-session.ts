@@ -120,8 +120,12 @@ export class InThreadTextRunner implements TextRunner {
   }
 }
 
-/** Throws an error naming `modelPath` unless the model has a CLIP text tower's signature. */
-export function validateClipTextSignature(session: ort.InferenceSession, modelPath: string): TextSignature {
+/**
+ * Throws an error naming `modelPath` unless the model has a CLIP text tower's signature. Takes the metadata alone so
+ * that import and the model list can ask the same question of a model (or of its recorded signature) the runtime
+ * asks when it loads one.
+ */
+export function validateClipTextSignature(session: Pick<ort.InferenceSession, 'inputMetadata' | 'outputMetadata'>, modelPath: string): TextSignature {
   const fail = (problem: string): never => {
     throw new Error(`${modelPath} is not a CLIP text model this app can run: ${problem}`);
   };

@@ -64,4 +64,13 @@ describe('parseCatalog', () => {
     expect(() => parse([wrongDim])).toThrow('models[0].vision.output.shape ends in 512, but embeddingDim is 768');
     expect(() => parse([minimalEntry(), minimalEntry()])).toThrow('models[1].id repeats tiny');
   });
+
+  it('takes an optional sha256 per file, for servers that send no checksum', () => {
+    const withSha = minimalEntry();
+    withSha.files[0] = { ...withSha.files[0]!, sha256: 'ab'.repeat(32) } as never;
+    expect(parse([withSha]).models[0]?.files[0]?.sha256).toBe('ab'.repeat(32));
+    const badSha = minimalEntry();
+    badSha.files[0] = { ...badSha.files[0]!, sha256: 'AB12' } as never;
+    expect(() => parse([badSha])).toThrow('models[0].files[0].sha256 must be 64 lower-case hex digits');
+  });
 });

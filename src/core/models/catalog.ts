@@ -30,6 +30,14 @@ const ModelFileSchema = z.object({
   precision: PrecisionSchema.optional(),
   /** As the repository's file listing shows it, rounded: for showing sizes before a download. The server's size is what counts. */
   approxBytes: z.number().int().positive(),
+  /**
+   * The file's sha256, for servers (mirrors, proxies) that send no checksum: a download is verified against it as
+   * well as against the server's. Copied from the repository's file listing, never computed from a download.
+   */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lower-case hex digits' })
+    .optional(),
 });
 export type CatalogFile = z.infer<typeof ModelFileSchema>;
 

@@ -1,5 +1,6 @@
 /** Why a model download failed, with a message a user can act on. */
-export type ModelDownloadErrorCode = 'offline' | 'checksum' | 'disk-full' | 'http' | 'interrupted';
+/** 'unverified': the server gave no checksum and the catalogue lists none; 'busy': another download holds the file. */
+export type ModelDownloadErrorCode = 'offline' | 'checksum' | 'unverified' | 'disk-full' | 'http' | 'interrupted' | 'busy';
 
 export class ModelDownloadError extends Error {
   override readonly name = 'ModelDownloadError';

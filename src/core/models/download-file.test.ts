@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ModelDownloadError } from './download-errors.js';
@@ -154,6 +155,74 @@ describe('downloadFile', () => {
     const attempt = downloadFile({ url: `${closed.endpoint}/${REPO}/resolve/${REV}/config.json`, destPath: dest(), retries: 1, ...fast });
     await expect(attempt).rejects.toThrow(/^Cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. On a machine without internet access, .*dataset-health models import PATH/);
     await expect(attempt).rejects.toBeInstanceOf(ModelDownloadError);
+  });
+
+  describe('refuses bytes it cannot verify', () => {
+    it('when the server sends no checksum, naming the URL and what to do', async () => {
+      for (const file of ['onnx/big.onnx', 'config.json']) {
+        hub.faults.set(key(file), { noDigest: true });
+        const path = dest();
+        const attempt = downloadFile({ url: urlOf(file), destPath: path, ...fast });
+        await expect(attempt).rejects.toThrow(`${urlOf(file)}: the server gave no checksum (no X-Linked-Etag, and no ETag holding the file's sha256 or git blob sha1), so the download cannot be verified and was refused. Set HF_ENDPOINT to a mirror`);
+        await expect(attempt).rejects.toMatchObject({ code: 'unverified' });
+        await expect(stat(path)).rejects.toThrow();
+      }
+    });
+
+    it('unless the catalogue lists the sha256, which is checked as well', async () => {
+      hub.faults.set(key('onnx/big.onnx'), { noDigest: true });
+      const path = dest();
+      expect((await downloadFile({ url: urlOf('onnx/big.onnx'), destPath: path, expectedSha256: sha256(big) })).sha256).toBe(sha256(big));
+      const wrong = 'b'.repeat(64);
+      const bad = dest();
+      const attempt = downloadFile({ url: urlOf('onnx/big.onnx'), destPath: bad, expectedSha256: wrong });
+      await expect(attempt).rejects.toThrow(`${bad}: wrong checksum: the downloaded file has sha256 ${sha256(big)}, but the catalogue lists ${wrong}`);
+      hub.faults.clear();
+      await expect(downloadFile({ url: urlOf('onnx/big.onnx'), destPath: dest(), expectedSha256: wrong })).rejects.toThrow('but the catalogue lists');
+    });
+  });
+
+  describe('one download of a file at a time', () => {
+    const lockOf = (path: string): string => `${path}.part.lock`;
+    const writeLock = async (path: string, owner: object | string): Promise<void> => {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(lockOf(path), typeof owner === 'string' ? owner : JSON.stringify(owner));
+    };
+
+    it('fails a second download of the same file while the first runs, and releases the lock after', async () => {
+      const path = dest();
+      const results = await Promise.allSettled([downloadFile({ url: urlOf('onnx/big.onnx'), destPath: path }), downloadFile({ url: urlOf('onnx/big.onnx'), destPath: path })]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected');
+      expect(refused?.reason).toMatchObject({ code: 'busy', message: expect.stringMatching(new RegExp(`^${path} is already downloading \\(`)) });
+      expect(await readFile(path)).toEqual(big);
+      expect(await readdir(dirname(path))).toEqual(['file.bin']);
+    });
+
+    it('takes over a lock whose process is gone, or that names no process and is old', async () => {
+      const gone = spawnSync(process.execPath, ['-e', '']).pid;
+      const path = dest();
+      await writeLock(path, { pid: gone, host: hostname(), startedAt: '2026-01-01T00:00:00Z' });
+      await downloadFile({ url: urlOf('config.json'), destPath: path });
+      expect(await readdir(dirname(path))).toEqual(['file.bin']);
+
+      const garbled = dest();
+      await writeLock(garbled, 'not json');
+      await expect(downloadFile({ url: urlOf('config.json'), destPath: garbled })).rejects.toMatchObject({ code: 'busy' }); // maybe still being written
+      const old = new Date(Date.now() - 10 * 60 * 1000);
+      await utimes(lockOf(garbled), old, old);
+      await downloadFile({ url: urlOf('config.json'), destPath: garbled });
+      expect(await readFile(garbled)).toEqual(small);
+    });
+
+    it('respects a lock held by a live process or another machine', async () => {
+      const path = dest();
+      await writeLock(path, { pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00Z' });
+      await expect(downloadFile({ url: urlOf('config.json'), destPath: path })).rejects.toThrow(`${path} is already downloading (process ${process.pid} on ${hostname()}, since 2026-01-01T00:00:00Z); wait for that download to finish, or delete ${lockOf(path)} if no download is running`);
+      await writeLock(path, { pid: 1, host: 'other-machine', startedAt: '2026-01-01T00:00:00Z' });
+      await expect(downloadFile({ url: urlOf('config.json'), destPath: path })).rejects.toMatchObject({ code: 'busy' });
+      expect(hub.log).toEqual([]); // nothing was fetched
+    });
   });
 
   it('stops when cancelled and keeps the part for a resume', async () => {

@@ -6,14 +6,20 @@
  *   A small file comes straight back with a git-blob sha1 as its `ETag`.
  * - Bytes go to `<dest>.part`; a later attempt asks for the rest with `Range` (206 appends, 200 starts over, 416
  *   means the part is complete or stale).
- * - The finished part is hashed and compared with what the server reported; only then is it renamed to `<dest>`.
+ * - The finished part is hashed and compared with what the server reported (and with the catalogue's sha256 when it
+ *   lists one); only then is it renamed to `<dest>`. A server that reports no checksum (a mirror or proxy that drops
+ *   the headers) is refused unless the catalogue lists the sha256: unverified bytes never count as a model file.
+ * - `<dest>.part.lock` (created exclusively, naming its process) keeps two processes from writing one part; a lock
+ *   whose process is gone is taken over.
  *   A dropped connection is retried with backoff and resumes; a wrong checksum deletes the part; a full disk keeps
  *   the part (a `.part` never counts as a model file) and says how much space is missing.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { z } from 'zod';
 import { isDiskFull, ModelDownloadError, networkErrorCode, OFFLINE_ADVICE } from './download-errors.js';
 
 export type WriteChunk = (file: FileHandle, chunk: Uint8Array) => Promise<void>;
@@ -34,6 +40,8 @@ export interface DownloadFileOptions {
   backoffMs?: number;
   /** Named in disk-full messages; default the destination's folder. */
   cacheDir?: string;
+  /** The file's sha256 as the catalogue lists it: checked as well as the server's, and enough when the server sends none. */
+  expectedSha256?: string;
 }
 
 export interface DownloadedFile {
@@ -63,22 +71,89 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
   const retries = options.retries ?? 4;
   const backoffMs = options.backoffMs ?? 1000;
   await mkdir(dirname(destPath), { recursive: true });
-
-  for (let attempt = 0; ; attempt++) {
-    signal?.throwIfAborted();
-    try {
-      return await attemptDownload(options, partPath);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason ?? error;
-      const retryable = error instanceof ModelDownloadError ? error.retryable : false;
-      if (!retryable || attempt >= retries) {
-        if (error instanceof ModelDownloadError && error.retryable) {
-          throw new ModelDownloadError(error.code, `${error.message} (gave up after ${attempt + 1} attempts)`, false, { cause: error });
+  const release = await lockPart(partPath, destPath);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
+      try {
+        return await attemptDownload(options, partPath);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason ?? error;
+        const retryable = error instanceof ModelDownloadError ? error.retryable : false;
+        if (!retryable || attempt >= retries) {
+          if (error instanceof ModelDownloadError && error.retryable) {
+            throw new ModelDownloadError(error.code, `${error.message} (gave up after ${attempt + 1} attempts)`, false, { cause: error });
+          }
+          throw error;
         }
-        throw error;
+        await sleep(backoffMs * 2 ** attempt, signal);
       }
-      await sleep(backoffMs * 2 ** attempt, signal);
     }
+  } finally {
+    await release();
+  }
+}
+
+/** A lock whose owner cannot be checked (written by another machine) counts as abandoned after this long. */
+const FOREIGN_LOCK_STALE_MS = 24 * 60 * 60 * 1000;
+/** A lock that names no owner (its writer died between creating and writing it) counts as abandoned after this long. */
+const UNREADABLE_LOCK_STALE_MS = 60 * 1000;
+
+const LockOwnerSchema = z.object({ pid: z.number().int().positive(), host: z.string(), startedAt: z.string() });
+
+/**
+ * Takes `<part>.lock` with an exclusive create, so that a second process downloading the same file fails instead
+ * of appending to the same part. Returns the function that releases it.
+ */
+async function lockPart(partPath: string, destPath: string): Promise<() => Promise<void>> {
+  const lockPath = `${partPath}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(lockPath, 'wx');
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    }
+    if (handle) {
+      try {
+        await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }));
+      } finally {
+        await handle.close();
+      }
+      return () => rm(lockPath, { force: true });
+    }
+    const holder = await readLockHolder(lockPath);
+    if (holder.live) {
+      throw new ModelDownloadError('busy', `${destPath} is already downloading (${holder.who}); wait for that download to finish, or delete ${lockPath} if no download is running`);
+    }
+    // Removed only if it is still the stale lock just read: another process may have taken it over meanwhile.
+    if ((await readFile(lockPath, 'utf8').catch(() => null)) === holder.text) await rm(lockPath, { force: true });
+  }
+  throw new ModelDownloadError('busy', `${destPath} is already downloading: another process took ${lockPath} first`);
+}
+
+async function readLockHolder(lockPath: string): Promise<{ live: boolean; who: string; text: string | null }> {
+  const text = await readFile(lockPath, 'utf8').catch(() => null);
+  if (text === null) return { live: false, who: 'lock gone', text }; // released meanwhile: try again
+  let owner: z.infer<typeof LockOwnerSchema> | undefined;
+  try {
+    owner = LockOwnerSchema.parse(JSON.parse(text));
+  } catch {
+    owner = undefined;
+  }
+  const ageMs = Date.now() - ((await stat(lockPath).catch(() => null))?.mtimeMs ?? 0);
+  if (!owner) return { live: ageMs < UNREADABLE_LOCK_STALE_MS, who: `${lockPath} names no process`, text };
+  const who = `process ${owner.pid} on ${owner.host}, since ${owner.startedAt}`;
+  if (owner.host !== hostname()) return { live: ageMs < FOREIGN_LOCK_STALE_MS, who, text };
+  return { live: processIsAlive(owner.pid), who, text };
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0 checks existence without signalling
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM'; // it exists, under another user
   }
 }
 
@@ -90,7 +165,7 @@ async function attemptDownload(options: DownloadFileOptions, partPath: string): 
   let offset: number;
   if (response.status === 416) {
     await response.body?.cancel();
-    if (expected.bytes !== null && partBytes === expected.bytes) return verifyAndPublish(partPath, destPath, expected, url);
+    if (expected.bytes !== null && partBytes === expected.bytes && hasDigest(expected, options)) return verifyAndPublish(partPath, destPath, expected, options);
     // The part is larger than the file or the server will not say: start over.
     await rm(partPath, { force: true });
     throw new ModelDownloadError('interrupted', `${url}: the server refused to resume (HTTP 416); starting over`, true);
@@ -113,6 +188,13 @@ async function attemptDownload(options: DownloadFileOptions, partPath: string): 
     throw new ModelDownloadError('http', `${url}: HTTP ${response.status}${hint}`, retryable);
   }
 
+  if (!hasDigest(expected, options)) {
+    await response.body?.cancel();
+    throw new ModelDownloadError(
+      'unverified',
+      `${url}: the server gave no checksum (no X-Linked-Etag, and no ETag holding the file's sha256 or git blob sha1), so the download cannot be verified and was refused. Set HF_ENDPOINT to a mirror that passes Hugging Face's headers on, or download the model on another machine and import it: \`dataset-health models import PATH\`.`,
+    );
+  }
   const totalBytes = expected.bytes ?? contentLengthTotal(response, offset);
   if (!response.body) throw new ModelDownloadError('interrupted', `${url}: the response has no body`, true);
   const write = options.writeChunk ?? defaultWrite;
@@ -142,7 +224,12 @@ async function attemptDownload(options: DownloadFileOptions, partPath: string): 
   if (totalBytes !== null && bytes < totalBytes) {
     throw new ModelDownloadError('interrupted', `${url}: the download ended at ${bytes} of ${totalBytes} bytes`, true);
   }
-  return verifyAndPublish(partPath, destPath, expected, url);
+  return verifyAndPublish(partPath, destPath, expected, options);
+}
+
+/** Whether the finished file can be checked against something: the server's hash or the catalogue's. */
+function hasDigest(expected: ExpectedDigest, options: DownloadFileOptions): boolean {
+  return expected.sha256 !== null || expected.gitSha1 !== null || options.expectedSha256 !== undefined;
 }
 
 /** Sends the request (with Range when resuming) and follows redirects by hand, collecting Hugging Face's headers. */
@@ -193,7 +280,8 @@ async function openFollowingRedirects(options: DownloadFileOptions, partBytes: n
   throw new ModelDownloadError('http', `${options.url}: more than ${MAX_REDIRECTS} redirects`);
 }
 
-async function verifyAndPublish(partPath: string, destPath: string, expected: ExpectedDigest, url: string): Promise<DownloadedFile> {
+async function verifyAndPublish(partPath: string, destPath: string, expected: ExpectedDigest, options: DownloadFileOptions): Promise<DownloadedFile> {
+  const { url, expectedSha256 } = options;
   const bytes = (await stat(partPath)).size;
   if (expected.bytes !== null && bytes !== expected.bytes) {
     await rm(partPath, { force: true });
@@ -207,7 +295,9 @@ async function verifyAndPublish(partPath: string, destPath: string, expected: Ex
       ? `sha256 ${sha256}, but the server reports ${expected.sha256}`
       : expected.gitSha1 !== null && gitSha1 !== expected.gitSha1
         ? `git blob sha1 ${gitSha1}, but the server reports ${expected.gitSha1}`
-        : null;
+        : expectedSha256 !== undefined && sha256 !== expectedSha256
+          ? `sha256 ${sha256}, but the catalogue lists ${expectedSha256}`
+          : null;
   if (mismatch !== null) {
     await rm(partPath, { force: true });
     throw new ModelDownloadError('checksum', `${destPath}: wrong checksum: the downloaded file has ${mismatch} (from ${url}); the file was deleted`);

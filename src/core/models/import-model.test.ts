@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,9 @@ import { loadClipTextTower } from '../embed/clip-text-encoder.js';
 import { loadCatalog } from './catalog.js';
 import { importModel } from './import-model.js';
 import { findInstalledModel, listModels } from './model-registry.js';
+import { writeManifest } from './manifest.js';
 import { writeModelFolder } from './test-helpers/model-folders.js';
+import { writeOddTextModel } from './test-helpers/odd-text-models.js';
 import { modelCatalogFile } from '../resources.js';
 
 let dir: string;
@@ -66,6 +68,78 @@ describe('importModel', () => {
     const outcome = await importModel(folder, cacheDir);
     expect(outcome.warnings).toEqual([]);
     expect(outcome.manifest.towers?.text).toBeDefined();
+  });
+
+  it('imports a folder with the towers at its root into the layout the text side loads', async () => {
+    const folder = await writeModelFolder(join(dir, 'root-layout'), { layout: 'root', seed: 21 });
+    const outcome = await importModel(folder, cacheDir);
+    expect(outcome.warnings).toEqual([]);
+    expect(outcome.manifest.files.filter((f) => f.role === 'vision' || f.role === 'text').map((f) => f.path).sort()).toEqual(['onnx/text_model.onnx', 'vision_model.onnx']);
+    const installed = await findInstalledModel(cacheDir, await loadCatalog(modelCatalogFile()), outcome.manifest.id);
+    expect(installed?.textAvailable).toBe(true);
+    const text = await loadClipTextTower(installed!.modelDir, { providers: ['cpu'], thread: 'main', expectedDim: installed!.embeddingDim });
+    expect((await text.encode(['a cat'])).length).toBe(installed!.embeddingDim);
+    await text.close();
+  });
+
+  describe('leaves out a text tower the text side cannot run, and says why', () => {
+    const importWithTextTower = async (name: string, writeText: (path: string) => Promise<unknown>, seed: number) => {
+      const folder = await writeModelFolder(join(dir, name), { text: false, seed });
+      const textPath = join(folder, 'onnx', 'text_model.onnx');
+      await writeText(textPath);
+      const outcome = await importModel(folder, cacheDir);
+      expect(outcome.manifest.files.map((f) => f.role).sort()).toEqual(['preprocessor', 'vision']);
+      expect(outcome.manifest.towers?.text).toBeUndefined();
+      const listed = (await listModels(cacheDir, await loadCatalog(modelCatalogFile()))).models.find((m) => m.id === outcome.manifest.id);
+      expect(listed?.textAvailable).toBe(false);
+      return { outcome, textPath };
+    };
+
+    it('an output named embedding rather than text_embeds', async () => {
+      const { outcome, textPath } = await importWithTextTower('text-embedding-output', (p) => writeOddTextModel(p, { outputName: 'embedding', outputType: 'float32' }), 22);
+      expect(outcome.warnings).toEqual([
+        `The text tower was not imported: ${textPath} is not a CLIP text model this app can run: it has no text_embeds output (outputs: embedding float32[batch,sequence]); text search and zero-shot labels are unavailable for this model.`,
+      ]);
+    });
+
+    it('a float16 text_embeds', async () => {
+      const { outcome, textPath } = await importWithTextTower('text-fp16-output', (p) => writeOddTextModel(p, { outputName: 'text_embeds', outputType: 'float16' }), 23);
+      expect(outcome.warnings[0]).toContain(`${textPath} is not a CLIP text model this app can run: output text_embeds float16[batch,sequence] must be a float32 tensor`);
+    });
+
+    it('a text tower whose embeddings do not match the image embeddings', async () => {
+      const { outcome, textPath } = await importWithTextTower('text-wrong-dim', (p) => writeOddTextModel(p, { outputName: 'text_embeds', outputType: 'float32' }), 24);
+      expect(outcome.warnings[0]).toMatch(new RegExp(`^The text tower was not imported: ${textPath} is not a CLIP text model this app can run: text_embeds has \\d+ values per text, but the image embeddings have 512`));
+    });
+
+    it('a tokenizer file that does not parse', async () => {
+      const folder = await writeModelFolder(join(dir, 'bad-tokenizer'), { tokenizer: 'none', seed: 25 });
+      await writeFile(join(folder, 'tokenizer.json'), '{"model":{"type":"BPE"}}');
+      const outcome = await importModel(folder, cacheDir);
+      expect(outcome.warnings[0]).toMatch(new RegExp(`^The text tower was not imported: .*${join(folder, 'tokenizer.json')}`));
+      expect(outcome.manifest.towers?.text).toBeUndefined();
+    });
+  });
+
+  it('lists text features as unavailable for an earlier import whose text tower the text side cannot load', async () => {
+    const folder = await writeModelFolder(join(dir, 'legacy-root-copy'), { seed: 26 });
+    const { manifest, modelDir } = await importModel(folder, cacheDir);
+    // What import used to write for a root-layout folder: the text tower at the model folder's root.
+    await rename(join(modelDir, 'onnx', 'text_model.onnx'), join(modelDir, 'text_model.onnx'));
+    const legacy = { ...manifest, files: manifest.files.map((f) => (f.role === 'text' ? { ...f, path: 'text_model.onnx' } : f)) };
+    await writeManifest(modelDir, legacy);
+    const catalog = await loadCatalog(modelCatalogFile());
+    const listed = (await listModels(cacheDir, catalog)).models.find((m) => m.id === manifest.id);
+    expect(listed?.textAvailable).toBe(false);
+    expect(listed?.notes.at(-1)).toBe(`Text search and zero-shot labels are unavailable: ${join(modelDir, 'text_model.onnx')} is not where the text side looks (onnx/text_model.onnx). Import the model folder again.`);
+
+    // A recorded signature the runtime refuses (float16 output) counts the same way.
+    await rename(join(modelDir, 'text_model.onnx'), join(modelDir, 'onnx', 'text_model.onnx'));
+    const text = manifest.towers?.text;
+    await writeManifest(modelDir, { ...manifest, towers: { ...manifest.towers!, text: { inputs: text!.inputs, output: { ...text!.output, dtype: 'float16' } } } });
+    const again = (await listModels(cacheDir, catalog)).models.find((m) => m.id === manifest.id);
+    expect(again?.textAvailable).toBe(false);
+    expect(again?.notes.at(-1)).toMatch(/must be a float32 tensor/);
   });
 
   it('imports a single .onnx file with other tensor names (open_clip: image -> embedding)', async () => {

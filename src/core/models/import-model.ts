@@ -1,6 +1,7 @@
 /**
  * Imports a model for offline machines: a Hugging Face-layout folder (optimum's `onnx/vision_model.onnx`, maybe a
- * text tower and tokenizer beside it) or a single `.onnx` vision tower. It is validated first, then copied into
+ * text tower and tokenizer beside it; or the towers at the folder's root) or a single `.onnx` vision tower. The copy
+ * always has the optimum layout (`onnx/text_model.onnx`), which is where the text side looks. It is validated first, then copied into
  * `<cache>/local-<sha256 prefix>/` through a temporary folder that is renamed into place once its manifest is
  * written: an interrupted import leaves nothing that looks like a model.
  */
@@ -9,7 +10,9 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ModelFileRole, ModelPrecision } from '../../shared/model/models.js';
+import { ClipTextEncoder, TEXT_MODEL_FILE, TEXT_MODEL_FP16_FILE } from '../embed/clip-text-encoder.js';
 import { TOKENIZER_FILE_NAMES } from '../text/bpe-files.js';
+import { ClipTokenizer, findTokenizerFile } from '../text/clip-tokenizer.js';
 import { isDiskFull } from './download-errors.js';
 import { hashFile } from './download-file.js';
 import { inspectTextTower, inspectVisionTower, type TextTowerFacts } from './inspect-onnx.js';
@@ -54,6 +57,7 @@ export async function importModel(sourcePath: string, cacheDir: string): Promise
   let text: TextTowerFacts | undefined;
   let name: string;
   let expectedDim: { dim: number; source: string } | undefined;
+  let textCandidate: { from: string; to: string; precision: ModelPrecision; tokenizerFiles: string[] } | undefined;
 
   if (source.isFile()) {
     if (!sourcePath.toLowerCase().endsWith('.onnx')) throw new Error(`Cannot import ${sourcePath}: expected an .onnx file or a model folder`);
@@ -83,13 +87,8 @@ export async function importModel(sourcePath: string, cacheDir: string): Promise
     } else if (!hasText) {
       warnings.push(`${sourcePath} has no text tower (${textPath}): text search and zero-shot labels are unavailable for this model.`);
     } else {
-      try {
-        text = await inspectTextTower(join(sourcePath, textPath));
-        planned.push({ from: join(sourcePath, textPath), to: textPath, role: 'text', precision });
-        for (const file of tokenizerFiles) planned.push({ from: join(sourcePath, file), to: file, role: 'tokenizer' });
-      } catch (error) {
-        warnings.push(`The text tower was not imported: ${error instanceof Error ? error.message : String(error)}; text search and zero-shot labels are unavailable for this model.`);
-      }
+      // Copied to where loadClipTextTower looks, whichever layout the source folder has.
+      textCandidate = { from: join(sourcePath, textPath), to: precision === 'fp16' ? TEXT_MODEL_FP16_FILE : TEXT_MODEL_FILE, precision, tokenizerFiles };
     }
   }
 
@@ -100,6 +99,15 @@ export async function importModel(sourcePath: string, cacheDir: string): Promise
   const modelDir = join(cacheDir, id);
   const existing = await readManifest(modelDir);
   if (existing.state === 'ok') return { manifest: existing.manifest, modelDir, added: false, warnings: [`${sourcePath} was imported before as ${id}; kept that copy.`] };
+  if (textCandidate) {
+    try {
+      text = await checkTextTower(sourcePath, textCandidate.from, facts.embeddingDim);
+      planned.push({ from: textCandidate.from, to: textCandidate.to, role: 'text', precision: textCandidate.precision });
+      for (const file of textCandidate.tokenizerFiles) planned.push({ from: join(sourcePath, file), to: file, role: 'tokenizer' });
+    } catch (error) {
+      warnings.push(`The text tower was not imported: ${error instanceof Error ? error.message : String(error)}; text search and zero-shot labels are unavailable for this model.`);
+    }
+  }
 
   const staging = join(cacheDir, `.import-${randomUUID()}`);
   try {
@@ -135,6 +143,19 @@ export async function importModel(sourcePath: string, cacheDir: string): Promise
     }
     throw error;
   }
+}
+
+/**
+ * Loads the text tower and the tokenizer the way the text side will (loadClipTextTower's checks: signature, one
+ * text run, and a dimension that matches the image embeddings), so a model never lists text features that then
+ * fail to load. Errors name the source file and the reason.
+ */
+async function checkTextTower(sourceDir: string, textPath: string, embeddingDim: number): Promise<TextTowerFacts> {
+  const facts = await inspectTextTower(textPath);
+  const tokenizer = await ClipTokenizer.load(await findTokenizerFile(sourceDir));
+  const encoder = await ClipTextEncoder.load(textPath, { tokenizer, providers: ['cpu'], thread: 'main', expectedDim: embeddingDim });
+  await encoder.close();
+  return facts;
 }
 
 /** `projection_dim` from a Hugging Face CLIP config.json, to check the vision tower's output against. */

@@ -4,11 +4,11 @@
  */
 import * as ort from 'onnxruntime-node';
 import { CLIP_FLOATS_PER_IMAGE, CLIP_IMAGE_SIZE_PX } from '../decode/clip-preprocess.js';
+import { TEXT_OUTPUT_NAME, validateClipTextSignature } from '../embed/clip-text-session.js';
 import type { TensorSpec } from './catalog.js';
 
 /** Output names exporters give a tower's embedding: optimum, open_clip, OpenAI-style exports. */
 const VISION_OUTPUT_NAMES = ['image_embeds', 'embedding', 'image_features', 'embeddings', 'output'];
-const TEXT_OUTPUT_NAMES = ['text_embeds', 'embedding', 'text_features', 'embeddings', 'output'];
 
 type Meta = ort.InferenceSession.ValueMetadata;
 type TensorMeta = Extract<Meta, { isTensor: true }>;
@@ -88,16 +88,32 @@ export interface TextTowerFacts {
   output: TensorSpec;
 }
 
-/** Checks a text tower's signature (integer token inputs, one embedding output); it is not run. */
+/**
+ * Checks a text tower's signature with the runtime's own check (validateClipTextSignature: `input_ids` and maybe
+ * `attention_mask` int64, float32 `text_embeds`), so import never accepts a tower the text side then refuses.
+ */
 export async function inspectTextTower(path: string): Promise<TextTowerFacts> {
   const session = await openSession(path);
   try {
-    const inputs = session.inputMetadata;
-    const bad = inputs.find((m) => !m.isTensor || (m.type !== 'int64' && m.type !== 'int32') || m.shape.length !== 2);
-    if (inputs.length === 0 || bad) throw new Error(`${path}: text tower inputs must be integer token tensors [batch, sequence]; found ${bad ? describe(bad) : 'none'}`);
-    const output = pickOutput(path, session.outputMetadata, TEXT_OUTPUT_NAMES, 'text');
-    return { inputs: inputs.map((m) => toSpec(m as TensorMeta)), output: toSpec(output) };
+    validateClipTextSignature(session, path);
+    const inputs = session.inputMetadata as TensorMeta[]; // the check above refuses non-tensors
+    const output = session.outputMetadata.find((m) => m.name === TEXT_OUTPUT_NAME) as TensorMeta;
+    return { inputs: inputs.map(toSpec), output: toSpec(output) };
   } finally {
     await session.release();
+  }
+}
+
+/**
+ * Why the text tower a manifest recorded cannot run here, or null when it can: the same check, asked of the
+ * signature recorded at import (imports made before import used it may have recorded towers the runtime refuses).
+ */
+export function recordedTextTowerProblem(text: TextTowerFacts, path: string): string | null {
+  const metadata = (spec: TensorSpec): Meta => ({ name: spec.name, isTensor: true, type: spec.dtype, shape: spec.shape });
+  try {
+    validateClipTextSignature({ inputMetadata: text.inputs.map(metadata), outputMetadata: [metadata(text.output)] }, path);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }

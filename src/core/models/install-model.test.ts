@@ -116,6 +116,19 @@ describe('installCatalogModel', () => {
     expect(await removeModel(cacheDir, catalog, '../etc')).toBe(false);
   });
 
+  it('installs from a server that sends no checksum only against the catalogue\'s sha256s', async () => {
+    const fp32Files = entry.files.filter((f) => f.precision !== 'fp16');
+    for (const f of fp32Files) hub.faults.set(`${REPO}|${REV}|${f.path}`, { noDigest: true });
+    try {
+      await expect(installCatalogModel(entry, 'fp32', { cacheDir: join(dir, 'cache-e'), endpoint: hub.endpoint })).rejects.toMatchObject({ code: 'unverified' });
+      const listingSha = { ...entry, files: entry.files.map((f) => ({ ...f, sha256: createHash('sha256').update(contents[f.path]!).digest('hex') })) };
+      const manifest = await installCatalogModel(listingSha, 'fp32', { cacheDir: join(dir, 'cache-e'), endpoint: hub.endpoint });
+      expect(manifest.files.map((f) => f.sha256)).toEqual(fp32Files.map((f) => createHash('sha256').update(contents[f.path]!).digest('hex')));
+    } finally {
+      hub.faults.clear();
+    }
+  });
+
   it('refuses a precision the catalogue does not offer', async () => {
     const fp32Only = { ...entry, files: entry.files.filter((f) => f.precision !== 'fp16') };
     await expect(installCatalogModel(fp32Only, 'fp16', { cacheDir: join(dir, 'cache-d'), endpoint: hub.endpoint })).rejects.toThrow('Tiny CLIP has no fp16 files in the catalogue; choose fp32');

@@ -72,6 +72,7 @@ export async function installCatalogModel(entry: CatalogEntry, precision: ModelP
     const downloaded = await downloadFile({
       url: fileUrl(endpoint, entry.source.repo, entry.source.revision, file.path),
       destPath: join(modelDir, ...file.path.split('/')),
+      ...(file.sha256 ? { expectedSha256: file.sha256 } : {}),
       cacheDir: options.cacheDir,
       onBytes: (bytes, total) => {
         if (total !== null) sizes.set(file.path, total);

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { ApiHandlers } from '../../shared/api/contract.js';
 import { ApiError } from '../../shared/api/errors.js';
-import { MODEL_JOBS_SCOPE } from '../../shared/model/models.js';
+import { MODEL_JOBS_SCOPE, type ModelPrecision } from '../../shared/model/models.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 import { modelCatalogFile } from '../resources.js';
 import { catalogPrecisions, filesForPrecision, loadCatalog, type Catalog } from './catalog.js';
@@ -26,10 +26,13 @@ export function createModelHandlers(options: ModelHandlerOptions): ModelHandlers
   const { modelCacheDir, jobs } = options;
   let catalog: Promise<Catalog> | null = options.catalog ? Promise.resolve(options.catalog) : null;
   const getCatalog = (): Promise<Catalog> => (catalog ??= loadCatalog(modelCatalogFile()));
-  const downloads = new Map<string, string>(); // model id -> its latest download job
+  // One download per model at a time, whatever its precision: two installs into one folder would each rewrite
+  // its manifest.
+  const downloads = new Map<string, { jobId: string; precision: ModelPrecision }>(); // model id -> its latest download
   const runningDownload = (id: string) => {
-    const jobId = downloads.get(id);
-    return jobId === undefined ? undefined : jobs.list(MODEL_JOBS_SCOPE).find((j) => j.jobId === jobId && j.state === 'running');
+    const latest = downloads.get(id);
+    const status = latest === undefined ? undefined : jobs.list(MODEL_JOBS_SCOPE).find((j) => j.jobId === latest.jobId && j.state === 'running');
+    return status && latest ? { status, precision: latest.precision } : undefined;
   };
 
   const listEntry = async (id: string) => {
@@ -48,7 +51,8 @@ export function createModelHandlers(options: ModelHandlerOptions): ModelHandlers
       if (!entry) throw new ApiError('unknown-model', `No model '${id}' in the catalogue; known: ${(await getCatalog()).models.map((m) => m.id).join(', ')}`);
       if (!catalogPrecisions(entry).includes(precision)) throw new ApiError('unknown-model', `${entry.name} has no ${precision} files; choose ${catalogPrecisions(entry).join(' or ')}`);
       const running = runningDownload(id);
-      if (running) return running;
+      if (running?.precision === precision) return running.status;
+      if (running) throw new ApiError('busy', `${entry.name} is downloading in ${running.precision}; wait for it to finish or cancel it before downloading ${precision}`);
       const { status } = jobs.start(MODEL_JOBS_SCOPE, 'download', async (ctx) => {
         // The catalogue's sizes until the server tells the real ones.
         ctx.stage(`Downloading ${entry.name} (${precision})`, filesForPrecision(entry, precision).reduce((sum, f) => sum + f.approxBytes, 0));
@@ -64,7 +68,7 @@ export function createModelHandlers(options: ModelHandlerOptions): ModelHandlers
           throw error;
         }
       });
-      downloads.set(id, status.jobId);
+      downloads.set(id, { jobId: status.jobId, precision });
       return status;
     },
 

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { ModelListEntry, ModelPrecision, ModelsListResult } from '../../shared/model/models.js';
 import { TOKENIZER_FILE_NAMES } from '../text/bpe-files.js';
 import { catalogPrecisions, filesForPrecision, type Catalog, type CatalogEntry, type TensorSpec } from './catalog.js';
+import { TEXT_MODEL_FILE, TEXT_MODEL_FP16_FILE } from '../embed/clip-text-encoder.js';
+import { recordedTextTowerProblem } from './inspect-onnx.js';
 import { modelDirFor } from './install-model.js';
 import { presentFiles, readManifest, type ModelManifest } from './manifest.js';
 
@@ -22,11 +24,29 @@ export interface InstalledModel {
   vision: { input: TensorSpec; output: TensorSpec };
   embeddingDim: number;
   textAvailable: boolean;
+  /** Why a text tower the manifest lists cannot be used (an import made before import checked it as the runtime does). */
+  textProblem?: string;
   manifest: ModelManifest;
 }
 
 function hasTokenizer(paths: Set<string>): boolean {
   return TOKENIZER_FILE_NAMES.some((name) => paths.has(name));
+}
+
+/**
+ * Why an imported model's text tower cannot load, or null: the questions loadClipTextTower asks (where the file
+ * is, a tokenizer beside it, the signature), asked of the manifest so that listing stays cheap.
+ */
+function importedTextProblem(manifest: ModelManifest, modelDir: string, present: Set<string>): string | null {
+  const file = manifest.files.find((f) => f.role === 'text');
+  const text = manifest.towers?.text;
+  if (!file || !text) return null;
+  const where = join(modelDir, ...file.path.split('/'));
+  const unavailable = (reason: string): string => `Text search and zero-shot labels are unavailable: ${reason}. Import the model folder again.`;
+  if (file.path !== TEXT_MODEL_FILE && file.path !== TEXT_MODEL_FP16_FILE) return unavailable(`${where} is not where the text side looks (${TEXT_MODEL_FILE})`);
+  if (!hasTokenizer(present)) return unavailable(`${modelDir} has no tokenizer (${TOKENIZER_FILE_NAMES.join(', ')})`);
+  const problem = recordedTextTowerProblem(text, where);
+  return problem === null ? null : unavailable(problem);
 }
 
 async function installedCatalogModel(cacheDir: string, entry: CatalogEntry): Promise<{ model: InstalledModel | null; notes: string[] }> {
@@ -75,6 +95,7 @@ async function installedImports(cacheDir: string, catalog: Catalog): Promise<Ins
     const vision = manifest.files.find((f) => f.role === 'vision');
     if (!vision || manifest.files.some((f) => !present.has(f.path))) continue;
     const precision = vision.precision ?? 'fp32';
+    const textProblem = importedTextProblem(manifest, modelDir, present);
     models.push({
       id: manifest.id,
       name: manifest.name,
@@ -84,7 +105,8 @@ async function installedImports(cacheDir: string, catalog: Catalog): Promise<Ins
       visionPaths: { [precision]: join(modelDir, ...vision.path.split('/')) },
       vision: towers.vision,
       embeddingDim: towers.embeddingDim,
-      textAvailable: towers.text !== undefined && hasTokenizer(present),
+      textAvailable: towers.text !== undefined && textProblem === null,
+      ...(towers.text !== undefined && textProblem !== null ? { textProblem } : {}),
       manifest,
     });
   }
@@ -143,7 +165,7 @@ export async function listModels(cacheDir: string, catalog: Catalog): Promise<Mo
       textAvailable: model.textAvailable,
       embeddingDim: model.embeddingDim,
       dir: model.modelDir,
-      notes: model.manifest.notes,
+      notes: model.textProblem === undefined ? model.manifest.notes : [...model.manifest.notes, model.textProblem],
     });
   }
   return { cacheDir, models, defaultModel: (await defaultModelId(cacheDir, catalog)) ?? 'pixels' };

@@ -26,6 +26,8 @@ export interface HubFaults {
   ignoreRange?: boolean;
   /** Answer the next `times` requests with HTTP 503. */
   failTimes?: number;
+  /** Send no checksum, as a mirror or proxy that drops the headers would: no X-Linked-Etag, an opaque ETag. */
+  noDigest?: boolean;
 }
 
 export interface FakeHub {
@@ -113,17 +115,13 @@ export async function startFakeHub(): Promise<FakeHub> {
       const sha = sha256Of(file.content);
       const announced = fault.wrongSha256 ?? sha;
       log.push({ server: 'hub', path: req.url ?? '', range: req.headers.range ?? null, status: 302 });
+      const digest = fault.noDigest ? { ETag: '"proxy-etag"' } : { 'X-Linked-Etag': `"${announced}"`, ETag: `"${announced}"` };
       res
-        .writeHead(302, {
-          Location: `${cdnBase}/blobs/${sha}`,
-          'X-Linked-Etag': `"${announced}"`,
-          'X-Linked-Size': String(file.content.byteLength),
-          ETag: `"${announced}"`,
-        })
+        .writeHead(302, { Location: `${cdnBase}/blobs/${sha}`, 'X-Linked-Size': String(file.content.byteLength), ...digest })
         .end();
       return;
     }
-    serveBytes('hub', key, file.content, req, res, { ETag: `"${fault.wrongGitSha1 ?? gitSha1Of(file.content)}"` });
+    serveBytes('hub', key, file.content, req, res, { ETag: fault.noDigest ? '"proxy-etag"' : `"${fault.wrongGitSha1 ?? gitSha1Of(file.content)}"` });
   });
   const listen = (server: Server): Promise<string> =>
     new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeTinyClipModel, writeTinyClipTextModel } from '../../../../test/fixtures/models/tiny-clip.js';
 import { clipBpeVocabularyPath } from '../../resources.js';
 import { formatMergesText, readBpeTables } from '../../text/bpe-files.js';
+import { clipVocabulary } from '../../text/clip-tokenizer.js';
 
 export interface ModelFolderOptions {
   tokenizer?: 'merges.txt' | 'tokenizer.json' | 'none';
@@ -14,17 +15,23 @@ export interface ModelFolderOptions {
   /** projection_dim written to config.json; omitted: no config.json. */
   projectionDim?: number;
   seed?: number;
+  /** 'root': vision_model.onnx and text_model.onnx at the folder's root instead of under onnx/. */
+  layout?: 'optimum' | 'root';
 }
 
-/** Writes `<dir>/onnx/vision_model.onnx` (+ text tower, tokenizer file, configs as asked). */
+/** Writes `<dir>/onnx/vision_model.onnx` (+ text tower, tokenizer file, configs as asked); tokenizers are real ones. */
 export async function writeModelFolder(dir: string, options: ModelFolderOptions = {}): Promise<string> {
   const seed = options.seed ?? 1;
-  await writeTinyClipModel(join(dir, 'onnx', 'vision_model.onnx'), { precision: 'fp32', seed });
-  if (options.text ?? true) await writeTinyClipTextModel(join(dir, 'onnx', 'text_model.onnx'), { precision: 'fp32', seed });
+  const towers = options.layout === 'root' ? dir : join(dir, 'onnx');
+  await writeTinyClipModel(join(towers, 'vision_model.onnx'), { precision: 'fp32', seed });
+  if (options.text ?? true) await writeTinyClipTextModel(join(towers, 'text_model.onnx'), { precision: 'fp32', seed });
   const tokenizer = options.tokenizer ?? 'merges.txt';
-  if (tokenizer === 'merges.txt') await writeFile(join(dir, 'merges.txt'), formatMergesText((await readBpeTables(clipBpeVocabularyPath())).merges));
-  // Import only checks that a tokenizer file is there; the text side parses it.
-  if (tokenizer === 'tokenizer.json') await writeFile(join(dir, 'tokenizer.json'), '{"model":{"type":"BPE"}}');
+  const { merges } = await readBpeTables(clipBpeVocabularyPath());
+  if (tokenizer === 'merges.txt') await writeFile(join(dir, 'merges.txt'), formatMergesText(merges));
+  if (tokenizer === 'tokenizer.json') {
+    const vocab = Object.fromEntries(clipVocabulary(merges).map((token, id) => [token, id]));
+    await writeFile(join(dir, 'tokenizer.json'), JSON.stringify({ version: '1.0', model: { type: 'BPE', end_of_word_suffix: '</w>', vocab, merges: merges.map(([a, b]) => `${a} ${b}`) } }));
+  }
   await writeFile(join(dir, 'preprocessor_config.json'), '{"crop_size": 224}');
   if (options.projectionDim !== undefined) await writeFile(join(dir, 'config.json'), JSON.stringify({ projection_dim: options.projectionDim }));
   return dir;

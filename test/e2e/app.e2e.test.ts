@@ -140,8 +140,16 @@ describe('Dataset Health in the browser, on the bundled sample', () => {
     expect(Number.isFinite(min) && Number.isFinite(max) && min <= max).toBe(true);
     // Half-way up the robust range: past the 98th percentile there are always images, so some match.
     await app.setThreshold(min + (max - min) / 2);
-    await expect.poll(() => app.matchingCount()).toBeGreaterThan(0);
-    const matching = await app.matchingCount();
+    // The count follows the threshold as it is applied: read it once it has settled (two reads 250 ms apart agree).
+    let matching = -1;
+    await expect
+      .poll(async () => {
+        const first = await app.matchingCount();
+        await app.page.waitForTimeout(250);
+        matching = await app.matchingCount();
+        return first === matching && matching > 0;
+      })
+      .toBe(true);
     expect(matching).toBeLessThan(SAMPLE_IMAGE_COUNT);
     await app.selectMatching();
     await expect.poll(() => app.selectionCount()).toBe(matching);

@@ -289,7 +289,7 @@ export function Workspace({ summary, points, scores: allScores, clusters, xy, xy
             <WordListForm
               testId="zero-shot"
               label="Class names for zero-shot labels"
-              placeholder="classes, a,b,c (default: labels)"
+              placeholder="cat, dog (default: labels)"
               button="Label"
               busyButton="Labelling…"
               onSubmit={async (classes) => {

@@ -88,7 +88,7 @@ export function ClustersPanel(props: {
         <WordListForm
           testId="name-clusters"
           label="Words to name clusters by"
-          placeholder="words, a,b,c (default: labels)"
+          placeholder="sky, grass (default: labels)"
           button="Name clusters"
           busyButton="Naming…"
           onSubmit={props.onName}

@@ -49,7 +49,7 @@ export interface HealthResult {
   classification: ClassificationReport | null;
   /** Null for a classification dataset or a detection dataset without predictions; absent in results saved before. */
   detection?: DetectionReport | null;
-  /** imageListKey of the images the columns are for; absent in results saved before it existed. */
+  /** store.imageListKey() of the images the columns are for; absent in results saved before it existed. */
   imagesKey?: string;
 }
 
@@ -67,16 +67,9 @@ export function loadHealth(store: ProjectStore): HealthResult | null {
   const saved = store.loadResult(HEALTH_RESULT_NAME);
   if (!saved) return null;
   const result = decodeFrame(saved.data) as HealthResult;
-  const images = store.listImages();
-  const current = result.imagesKey === undefined ? result.columns.every((c) => (c.kind === 'number' ? c.values : c.codes).length === images.length) : result.imagesKey === imageListKey(images);
+  const count = store.imageCount();
+  const current = result.imagesKey === undefined ? result.columns.every((c) => (c.kind === 'number' ? c.values : c.codes).length === count) : result.imagesKey === store.imageListKey();
   return current ? result : null;
-}
-
-/** A hash of what each image is (path, size, mtime, label, split, status), in index order. */
-export function imageListKey(images: readonly ImageRow[]): string {
-  const hash = createHash('sha1');
-  for (const r of images) hash.update(`\n${r.path}\t${r.sizeBytes}\t${r.mtimeMs}\t${r.label ?? ''}\t${r.split ?? ''}\t${r.status}`);
-  return hash.digest('hex');
 }
 
 export async function computeHealth(store: ProjectStore, options: HealthStageOptions, ctx: JobContext): Promise<HealthResult> {
@@ -88,7 +81,7 @@ export async function computeHealth(store: ProjectStore, options: HealthStageOpt
   // The boxes' key is a hash of their content: editing an annotation or prediction file recomputes. (A
   // classification dataset keeps the key it had, so its saved scores stay valid.)
   const predictionsInput = boxes ? { predictions: predictions?.info ?? null, boxes: boxes.key } : (predictions?.info ?? null);
-  const key = inputKey(images, options, layout?.createdAtMs ?? 0, predictionsInput);
+  const key = inputKey(store.imageListKey(), options, layout?.createdAtMs ?? 0, predictionsInput);
   const saved = store.loadResult(HEALTH_RESULT_NAME);
   if (saved?.inputKey === key) return decodeFrame(saved.data) as HealthResult;
 
@@ -159,7 +152,7 @@ export async function computeHealth(store: ProjectStore, options: HealthStageOpt
     });
   }
 
-  const result: HealthResult = { columns, clusters, classification: metrics?.report ?? null, detection: detection?.report ?? null, imagesKey: imageListKey(images) };
+  const result: HealthResult = { columns, clusters, classification: metrics?.report ?? null, detection: detection?.report ?? null, imagesKey: store.imageListKey() };
   store.saveResult(HEALTH_RESULT_NAME, key, encodeFrame(result));
   return result;
 }
@@ -244,9 +237,9 @@ function scatterRows(column: ScoreColumn, rowToImage: Int32Array, imageCount: nu
 }
 
 /** What the result depends on: change any of it and the scores are recomputed. */
-function inputKey(images: readonly ImageRow[], options: HealthStageOptions, layoutCreatedAtMs: number, predictionsInfo: unknown): string {
+function inputKey(imagesKey: string, options: HealthStageOptions, layoutCreatedAtMs: number, predictionsInfo: unknown): string {
   const hash = createHash('sha1');
   hash.update(JSON.stringify({ v: QUALITY_STATS_VERSION, embedder: options.embedderId, seed: options.seed, layoutCreatedAtMs, predictionsInfo }));
-  hash.update(imageListKey(images));
+  hash.update(imagesKey);
   return hash.digest('hex');
 }

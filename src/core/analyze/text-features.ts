@@ -9,7 +9,7 @@ import type { EmbedderInfo } from '../../shared/model/dataset.js';
 import type { CategoryColumn, ClusterSummary, NumberColumn, ScoreColumn } from '../../shared/model/scores.js';
 import type { TextEmbedder } from '../search/text-embedder.js';
 import type { VectorIndex } from '../search/vector-index.js';
-import type { ImageRow, ProjectStore } from '../store/project-store.js';
+import type { ProjectStore } from '../store/project-store.js';
 import { nameClusters } from '../zero-shot/cluster-names.js';
 import { checkTemplates, classEmbeddings, DEFAULT_TEMPLATES } from '../zero-shot/prompts.js';
 import { zeroShotClassify } from '../zero-shot/zero-shot.js';
@@ -65,7 +65,7 @@ export function loadZeroShot(store: ProjectStore): StoredZeroShot | null {
     if (err instanceof ApiError && err.code === 'not-embedded') return null;
     throw err;
   }
-  if (saved.inputKey !== zeroShotInputKey(store.listImages(), embedderId, store.embeddedIdxs(embedderId))) return null;
+  if (saved.inputKey !== zeroShotInputKey(store, embedderId, store.embeddedIdxs(embedderId))) return null;
   return decodeFrame(saved.data) as StoredZeroShot;
 }
 
@@ -130,7 +130,7 @@ export async function runZeroShot(store: ProjectStore, text: TextEmbedder, index
   }
   const stored: StoredZeroShot = { embedderId, classes, templates, userClasses: request.classes !== undefined, columns };
   // Keyed by the rows the index held: an index older than the store never passes as current.
-  store.saveResult(ZERO_SHOT_RESULT_NAME, zeroShotInputKey(images, embedderId, index.embeddings.idxs), encodeFrame(stored));
+  store.saveResult(ZERO_SHOT_RESULT_NAME, zeroShotInputKey(store, embedderId, index.embeddings.idxs), encodeFrame(stored));
   return columns;
 }
 
@@ -167,10 +167,9 @@ export function namedClusters(store: ProjectStore): ClusterSummary[] {
 }
 
 /** What the zero-shot columns depend on: the embedder, the images in idx order with their labels, and which have a vector. */
-function zeroShotInputKey(images: readonly ImageRow[], embedderId: string, embeddedIdxs: ArrayLike<number>): string {
+function zeroShotInputKey(store: ProjectStore, embedderId: string, embeddedIdxs: ArrayLike<number>): string {
   const hash = createHash('sha1');
-  hash.update(JSON.stringify({ embedderId }));
-  for (const r of images) hash.update(`\n${r.idx}\t${r.path}\t${r.sizeBytes}\t${r.mtimeMs}\t${r.label ?? ''}\t${r.status}`);
+  hash.update(JSON.stringify({ embedderId, images: store.imageListKey() }));
   hash.update('\nembedded');
   const idxs = Int32Array.from(embeddedIdxs);
   hash.update(new Uint8Array(idxs.buffer, idxs.byteOffset, idxs.byteLength));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImagePrediction } from '../predictions/types.js';
 import { LATEST_SCHEMA_VERSION, migrate, MIGRATIONS } from './migrations.js';
 import { ProjectStore, type ScannedImage } from './project-store.js';
@@ -241,6 +241,20 @@ describe('ProjectStore', () => {
     // A scan that did not hash an unchanged file keeps the hash it had.
     s.replaceScan([image('a.png', { mtimeMs: 5 }), image('b.png', { mtimeMs: 5 }), image('c.png', { mtimeMs: 5 })]);
     expect(s.listImages().map((im) => im.contentHash)).toEqual(['h-a', 'h-b2', 'h-c']);
+  });
+
+  it('keys the image list, listing the images again only after a rescan', () => {
+    const s = openStore();
+    s.replaceScan([image('a.png'), image('b.png')]);
+    const list = vi.spyOn(s, 'listImages');
+    const key = s.imageListKey();
+    expect(s.imageListKey()).toBe(key);
+    expect(list).toHaveBeenCalledTimes(1);
+    s.replaceScan([image('a.png'), image('b.png', { label: 'relabelled' })]);
+    expect(s.imageListKey()).not.toBe(key);
+    s.replaceScan([image('a.png'), image('b.png')]);
+    expect(s.imageListKey()).toBe(key);
+    expect(list).toHaveBeenCalledTimes(3);
   });
 
   it('remembers the model folder of an embedder', () => {

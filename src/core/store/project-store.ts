@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -161,6 +162,8 @@ interface ImageDbRow {
 export class ProjectStore {
   /** Bumped whenever this connection changes which vectors belong to which image idx (see `embeddingsVersion`). */
   private embeddingsGeneration = 0;
+  /** imageListKey() as of an embeddingsVersion(): saved results check it on every read. */
+  private cachedImageListKey: { version: string; key: string } | null = null;
 
   private constructor(readonly db: Database.Database) {}
 
@@ -418,6 +421,21 @@ export class ProjectStore {
    */
   embeddingsVersion(): string {
     return `${this.embeddingsGeneration}:${String(this.db.pragma('data_version', { simple: true }))}`;
+  }
+
+  /**
+   * A hash of what each image is (path, size, mtime, label, split, status), in idx order: per-image results saved
+   * with it are current while it is unchanged. Cached until the next rescan (embeddingsVersion moves with it), since
+   * every read of a saved result checks it and listing a million images takes a second.
+   */
+  imageListKey(): string {
+    const version = this.embeddingsVersion();
+    if (this.cachedImageListKey?.version !== version) {
+      const hash = createHash('sha1');
+      for (const r of this.listImages()) hash.update(`\n${r.path}\t${r.sizeBytes}\t${r.mtimeMs}\t${r.label ?? ''}\t${r.split ?? ''}\t${r.status}`);
+      this.cachedImageListKey = { version, key: hash.digest('hex') };
+    }
+    return this.cachedImageListKey.key;
   }
 
   /**

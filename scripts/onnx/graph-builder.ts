@@ -3,7 +3,7 @@
  * message `encodeModel` serialises. It knows about one thing beyond plain bookkeeping: the compute precision,
  * so that weights stored in one precision are cast to the precision the graph computes in.
  */
-import { toFloat16Array } from './float16.js';
+import { toFloat16Array } from '../../src/core/onnx/float16.js';
 import {
   OnnxAttributeType,
   OnnxDataType,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +149,32 @@ describe('OnnxClipEmbedder', () => {
     } finally {
       await bytesEmbedder.close();
     }
+  });
+
+  it('runs a float-input model from RGB bytes through its cached rewrite, with the same vectors', async () => {
+    const cacheDir = join(dir, 'rgb-cache');
+    const rewritten = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, rgbInputCacheDir: cacheDir });
+    try {
+      expect(rewritten.loadedModel).toEqual({ path: expect.stringContaining(cacheDir), rewritten: true });
+      expect(embedder.loadedModel).toEqual({ path: modelPath, rewritten: false });
+      const [a, b] = await Promise.all([rewritten.embedFiles(paths), embedder.embedFiles(paths)]);
+      expect(a.failed.map((f) => f.index)).toEqual(b.failed.map((f) => f.index));
+      expect(Math.max(...a.vectors.map((v, i) => Math.abs(v - (b.vectors[i] as number))))).toBeLessThan(1e-4);
+    } finally {
+      await rewritten.close();
+    }
+
+    // A damaged copy: the model itself is loaded instead, and the copy removed so that the next load makes it again.
+    const copy = rewritten.loadedModel.path;
+    await writeFile(copy, 'damaged');
+    const fallback = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, rgbInputCacheDir: cacheDir });
+    try {
+      expect(fallback.loadedModel).toEqual({ path: modelPath, rewritten: false, reason: expect.stringContaining(`its RGB-input copy ${copy} did not load`) });
+      expect((await fallback.embedFiles(paths.slice(0, 2))).failed).toEqual([]);
+    } finally {
+      await fallback.close();
+    }
+    expect(existsSync(copy)).toBe(false);
   });
 
   it('falls back to the CPU with the default providers when WebGPU is unavailable', async () => {

@@ -5,15 +5,16 @@
  * this thread only copies them into the batch; inference (and the float normalisation) runs in a worker thread,
  * so the next batches decode while the current one runs.
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import type { EmbedderInfo } from '../../shared/model/dataset.js';
 import { mapWithConcurrency } from '../dataset/concurrency.js';
 import { CLIP_FLOATS_PER_IMAGE, decodeClipRgb } from '../decode/clip-preprocess.js';
 import { DecodePool, defaultDecodeProcesses, resolveDecodeChildUrl } from '../decode/decode-pool.js';
-import { InThreadClipRunner, type ClipRunner, type ClipTensorNames } from './clip-session.js';
+import { InThreadClipRunner, OPTIMUM_CLIP_TENSORS, type ClipRunner, type ClipTensorNames } from './clip-session.js';
 import { resolveClipWorkerUrl, WorkerClipRunner } from './clip-worker-runner.js';
 import { errorMessage, type EmbedFailure, type EmbedResult, type Embedder, type PreparedBatch } from './embedder.js';
 import type { SkippedProvider } from './providers.js';
+import { rgbInputModelFor, type RgbInputModel } from './rgb-input-model.js';
 import { writeUnitRow } from './vectors.js';
 
 export interface OnnxClipEmbedderOptions {
@@ -40,6 +41,11 @@ export interface OnnxClipEmbedderOptions {
   tensors?: ClipTensorNames;
   /** The Hugging Face-layout folder the model came from (its text tower and tokenizer live there). */
   modelDir?: string;
+  /**
+   * Where RGB-input copies of float-input models are kept (rgb-input-model.ts). Given, a float-input model is
+   * rewritten once to take the decoders' bytes and normalise on the device; omitted, it runs from floats.
+   */
+  rgbInputCacheDir?: string;
 }
 
 /** Spare batch buffers kept for reuse: the running batch and one or two prefetched ones. */
@@ -59,6 +65,7 @@ export class OnnxClipEmbedder implements Embedder {
     private readonly runner: ClipRunner,
     private decodeProcesses: number,
     private readonly decodeConcurrency: number,
+    private readonly model: RgbInputModel,
   ) {}
 
   /** Loads and checks the model; errors name `modelPath`. */
@@ -71,10 +78,24 @@ export class OnnxClipEmbedder implements Embedder {
     const fileStat = await stat(modelPath).catch(() => null);
     if (!fileStat?.isFile()) throw new Error(`Model file not found: ${modelPath}`);
 
+    const tensors = options.tensors ?? OPTIMUM_CLIP_TENSORS;
+    let model: RgbInputModel = options.rgbInputCacheDir
+      ? await rgbInputModelFor(modelPath, { cacheDir: options.rgbInputCacheDir, inputName: tensors.input, outputName: tensors.output })
+      : { path: modelPath, rewritten: false };
     const workerUrl = options.inferenceThread === 'main' ? null : resolveClipWorkerUrl();
-    const runner = workerUrl
-      ? await WorkerClipRunner.load(workerUrl, modelPath, options.providers, options.tensors)
-      : await InThreadClipRunner.load(modelPath, options.providers, options.tensors);
+    const loadRunner = (path: string): Promise<ClipRunner> =>
+      workerUrl ? WorkerClipRunner.load(workerUrl, path, options.providers, tensors) : InThreadClipRunner.load(path, options.providers, tensors);
+    let runner: ClipRunner;
+    try {
+      runner = await loadRunner(model.path);
+    } catch (error) {
+      if (!model.rewritten) throw error;
+      // Whatever failed (no adapter, a damaged copy), the model itself decides: its error names the user's file.
+      runner = await loadRunner(modelPath);
+      // The model loads and its copy did not: the copy is at fault, so the next load makes it again.
+      await rm(model.path, { force: true }).catch(() => undefined);
+      model = { path: modelPath, rewritten: false, reason: `its RGB-input copy ${model.path} did not load: ${errorMessage(error).split('\n')[0] ?? ''}` };
+    }
     const info: EmbedderInfo = {
       id: options.id,
       name: options.name,
@@ -90,7 +111,12 @@ export class OnnxClipEmbedder implements Embedder {
       throw error;
     }
     const decodeProcesses = resolveDecodeChildUrl() ? Math.max(0, Math.floor(options.decodeProcesses ?? defaultDecodeProcesses())) : 0;
-    return new OnnxClipEmbedder(info, batchSize, runner, decodeProcesses, options.decodeConcurrency ?? 8);
+    return new OnnxClipEmbedder(info, batchSize, runner, decodeProcesses, options.decodeConcurrency ?? 8, model);
+  }
+
+  /** The file inference runs: the model itself, or its RGB-input copy; with why the model itself, if it is. */
+  get loadedModel(): RgbInputModel {
+    return this.model;
   }
 
   /** Providers tried before the one in use, with the reason each was skipped. */

@@ -37,6 +37,14 @@ export interface ResolveEmbedderOptions {
   catalog?: Catalog;
 }
 
+/**
+ * Where RGB-input copies of float-input vision towers are kept: inside an installed model's folder (removing the
+ * model removes them), in the cache's root for a model given by path. A dot folder: never listed as a model.
+ */
+export function rgbInputCacheDir(dir: string): string {
+  return join(dir, '.rgb-input');
+}
+
 /** Where a hand-placed ViT-B/32 vision tower sat before the model manager (still loaded, unverified). */
 export function clipVitB32Path(modelCacheDir: string): string {
   return join(modelDirFor(modelCacheDir, CLIP_VIT_B32_ID), VISION_MODEL_RELATIVE_PATH);
@@ -77,11 +85,18 @@ export async function resolveEmbedder(spec: string | undefined, options: Resolve
   const onnxOptions = {
     ...(options.providers ? { providers: options.providers } : {}),
     batchSize: options.batchSize ?? defaultBatchSize,
+    rgbInputCacheDir: rgbInputCacheDir(options.modelCacheDir),
   };
   const catalog = options.catalog ?? (await loadCatalog(modelCatalogFile()));
   const legacyClip = clipVitB32Path(options.modelCacheDir);
   const loadLegacyClip = (): Promise<Embedder> =>
-    OnnxClipEmbedder.load(legacyClip, { ...onnxOptions, id: CLIP_VIT_B32_ID, name: 'CLIP ViT-B/32', modelDir: modelDirFor(options.modelCacheDir, CLIP_VIT_B32_ID) });
+    OnnxClipEmbedder.load(legacyClip, {
+      ...onnxOptions,
+      id: CLIP_VIT_B32_ID,
+      name: 'CLIP ViT-B/32',
+      modelDir: modelDirFor(options.modelCacheDir, CLIP_VIT_B32_ID),
+      rgbInputCacheDir: rgbInputCacheDir(modelDirFor(options.modelCacheDir, CLIP_VIT_B32_ID)),
+    });
   const pixels = (): Embedder => new PixelsEmbedder(typeof options.batchSize === 'number' ? options.batchSize : undefined);
 
   const loadInstalled = (model: InstalledModel, asked: ModelPrecision | null): Promise<Embedder> => {
@@ -100,6 +115,7 @@ export async function resolveEmbedder(spec: string | undefined, options: Resolve
       name: precision === 'fp32' ? model.name : `${model.name} (${precision})`,
       tensors: { input: model.vision.input.name, output: model.vision.output.name },
       ...(fromFolder ? { modelDir: model.modelDir } : {}),
+      rgbInputCacheDir: rgbInputCacheDir(model.modelDir),
     });
   };
 

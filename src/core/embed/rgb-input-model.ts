@@ -1,0 +1,162 @@
+/**
+ * Gives the embedder an RGB-bytes version of a float-input vision tower (rgb-input-rewrite.ts), made once per
+ * model file and kept in a cache folder, and checked before use: the rewritten model must give the same embedding
+ * as the original on a test image, run on the CPU. Whenever a rewrite cannot be made or fails the check, the
+ * original file is used, as before; the reason is kept beside the cache so that it is not tried again.
+ */
+import { createHash } from 'node:crypto';
+import { open, readdir, readFile, realpath, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { CLIP_FLOATS_PER_IMAGE, CLIP_IMAGE_SIZE_PX, CLIP_MEAN, CLIP_STD, writeNormalisedChw } from '../decode/clip-preprocess.js';
+import { toFloat16Array } from '../onnx/float16.js';
+import { rewriteToRgbInput, RgbRewriteUnsupported, WireFormatError, type RgbPreprocess } from '../onnx/rgb-input-rewrite.js';
+import type { WireParts } from '../onnx/protobuf-wire.js';
+
+const CLIP_PREPROCESS: RgbPreprocess = { imageSizePx: CLIP_IMAGE_SIZE_PX, mean: CLIP_MEAN, std: CLIP_STD };
+/** Cosine similarity the rewritten model's embedding must reach against the original's (fp16 rounding allowed). */
+const MIN_COSINE = 0.9995;
+
+export interface RgbInputModel {
+  /** The file to load: the rewritten model, or the original. */
+  path: string;
+  rewritten: boolean;
+  /** Why the original is used, when it is. */
+  reason?: string;
+}
+
+export interface RgbInputModelOptions {
+  cacheDir: string;
+  /** The vision tower's image input and embedding output. */
+  inputName: string;
+  outputName: string;
+  /** The normalisation built into the graph; default CLIP's (what the decoder's float path applies). */
+  preprocess?: RgbPreprocess;
+}
+
+/** A name per source file and version: the path's hash, then its size and modification time. */
+async function cacheNames(modelPath: string, cacheDir: string): Promise<{ family: string; file: string; skipNote: string }> {
+  const real = await realpath(modelPath);
+  const info = await stat(real);
+  const hash = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 12);
+  const stem = basename(real).replace(/\.onnx$/i, '').replace(/[^\w.-]+/g, '_');
+  const family = `${stem}-${hash(real)}-`;
+  const version = `${family}${hash(`${info.size}:${info.mtimeMs}`)}`;
+  return { family, file: join(cacheDir, `${version}.onnx`), skipNote: join(cacheDir, `${version}.keep-float.txt`) };
+}
+
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+export async function rgbInputModelFor(modelPath: string, options: RgbInputModelOptions): Promise<RgbInputModel> {
+  const names = await cacheNames(modelPath, options.cacheDir);
+  if (await exists(names.file)) return { path: names.file, rewritten: true };
+  const skipped = await readFile(names.skipNote, 'utf8').catch(() => null);
+  if (skipped !== null) return { path: modelPath, rewritten: false, reason: skipped.trim() };
+
+  const original = (reason: string): RgbInputModel => ({ path: modelPath, rewritten: false, reason });
+  const source = await readFile(modelPath);
+  let parts: WireParts;
+  try {
+    ({ parts } = rewriteToRgbInput(source, options.inputName, options.preprocess ?? CLIP_PREPROCESS));
+  } catch (error) {
+    if (!(error instanceof RgbRewriteUnsupported || error instanceof WireFormatError)) throw error;
+    const reason = `${modelPath} keeps its float input: ${error.message}`;
+    await remember(names.skipNote, reason);
+    return original(reason);
+  }
+
+  const staging = `${names.file}.${process.pid}.partial`;
+  try {
+    await mkdir(options.cacheDir, { recursive: true });
+    await writeParts(staging, parts);
+  } catch (error) {
+    // Disk full or a read-only cache: a transient reason, so nothing is remembered.
+    await rm(staging, { force: true }).catch(() => undefined);
+    return original(`could not write ${staging}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const mismatch = await compareOnCpu(modelPath, staging, options).catch((error: unknown) => `the check failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  if (mismatch !== null) {
+    await rm(staging, { force: true });
+    const reason = `${modelPath} keeps its float input: the RGB-input rewrite ${mismatch}`;
+    await remember(names.skipNote, reason);
+    return original(reason);
+  }
+  await rename(staging, names.file);
+  await removeOlderVersions(options.cacheDir, names.family, basename(names.file));
+  return { path: names.file, rewritten: true };
+}
+
+async function remember(path: string, reason: string): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true }).catch(() => undefined);
+  await writeFile(path, `${reason}\n`).catch(() => undefined);
+}
+
+async function writeParts(path: string, parts: WireParts): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    for (const part of parts) await file.write(part);
+  } finally {
+    await file.close();
+  }
+}
+
+async function removeOlderVersions(cacheDir: string, family: string, keep: string): Promise<void> {
+  const names = await readdir(cacheDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(family) && n !== keep && !n.endsWith('.partial')).map((n) => rm(join(cacheDir, n), { force: true })));
+}
+
+/** A deterministic test image with detail in every channel. */
+function testImage(): Uint8Array {
+  const rgb = new Uint8Array(CLIP_FLOATS_PER_IMAGE);
+  let state = 12345;
+  for (let i = 0; i < rgb.length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const pixel = Math.floor(i / 3);
+    const x = pixel % CLIP_IMAGE_SIZE_PX;
+    const y = Math.floor(pixel / CLIP_IMAGE_SIZE_PX);
+    rgb[i] = (x + 2 * y + 40 * (i % 3) + (state >>> 27)) & 0xff;
+  }
+  return rgb;
+}
+
+/** Null when both models give the same embedding for the test image; otherwise what differed. */
+async function compareOnCpu(originalPath: string, rewrittenPath: string, options: RgbInputModelOptions): Promise<string | null> {
+  const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'basic' };
+  const rgb = testImage();
+  const side = CLIP_IMAGE_SIZE_PX;
+  const run = async (path: string, input: (session: ort.InferenceSession) => ort.Tensor): Promise<Float32Array> => {
+    const session = await ort.InferenceSession.create(path, sessionOptions);
+    try {
+      const output = (await session.run({ [options.inputName]: input(session) }, [options.outputName]))[options.outputName];
+      if (!output || output.type !== 'float32') throw new Error(`${path} gave no float32 ${options.outputName}`);
+      return Float32Array.from(output.data as Float32Array);
+    } finally {
+      await session.release();
+    }
+  };
+  const expected = await run(originalPath, (session) => {
+    const floats = new Float32Array(CLIP_FLOATS_PER_IMAGE);
+    writeNormalisedChw(rgb, floats, 0);
+    const meta = session.inputMetadata.find((m) => m.name === options.inputName);
+    const float16 = meta?.isTensor === true && meta.type === 'float16';
+    return float16 ? new ort.Tensor('float16', toFloat16Array(floats), [1, 3, side, side]) : new ort.Tensor('float32', floats, [1, 3, side, side]);
+  });
+  const actual = await run(rewrittenPath, () => new ort.Tensor('uint8', rgb, [1, side, side, 3]));
+  if (actual.length !== expected.length) return `gives ${actual.length} values per image instead of ${expected.length}`;
+  let dot = 0;
+  let a2 = 0;
+  let b2 = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i] as number;
+    const b = expected[i] as number;
+    dot += a * b;
+    a2 += a * a;
+    b2 += b * b;
+  }
+  const cosine = dot / Math.sqrt(a2 * b2);
+  return cosine >= MIN_COSINE ? null : `gives a different embedding (cosine ${cosine.toFixed(5)} to the original's, below ${MIN_COSINE})`;
+}

@@ -5,11 +5,13 @@
  *
  *   npm run bench:embed -- --make-images N DIR [--seed S]
  *   npm run bench:embed -- --images DIR [--model PATH | --variant tiny|vit-b32 [--precision fp32|fp16-weights|fp16]
- *       [--uint8-input]] [--provider cpu|webgpu|cuda|...] [--batch N] [--procs N] [--reps N] [--no-peer]
+ *       [--uint8-input]] [--rgb-rewrite] [--provider cpu|webgpu|cuda|...] [--batch N] [--procs N] [--reps N] [--no-peer]
  *       [--peer-python PATH] [--peer-script PATH]
  *
  * Without --model it generates the model (cached under .cache/bench/models): `tiny` (default) is fast, `vit-b32`
  * has ViT-B/32's real compute (random weights); --uint8-input makes it take RGB bytes and normalise in the graph.
+ * --rgb-rewrite runs a float-input model as the app does, from its RGB-input rewrite (src/core/onnx), made once and
+ * cached under .cache/bench/rgb-input (`rgb_rewrite_seconds`: 0 when cached, else the rewrite and its CPU check).
  * `inference_images_per_s` is the model alone on a ready input tensor; `inference_from_rgb_images_per_s` starts
  * from RGB bytes, as the pipeline does (the normalisation runs in JS before a float model, in the graph otherwise). Decode figures are the best of --reps (default 2) runs, each
  * interleaved with a peer run, so that both see the same load; the 1-minute load average is printed too.
@@ -29,12 +31,15 @@ import type { DecodedPixelFormat } from '../../src/core/decode/decode-pool-proto
 import { loadClipSession, runClipBatch, takesRgbBytes } from '../../src/core/embed/clip-session.js';
 import { embedInBatches } from '../../src/core/embed/embed-in-batches.js';
 import { OnnxClipEmbedder } from '../../src/core/embed/onnx-clip-embedder.js';
+import { rgbInputModelFor } from '../../src/core/embed/rgb-input-model.js';
 import { buildClipVisionModel, CLIP_VISION_VARIANTS } from '../../scripts/onnx/clip-vision.js';
 import { makeBenchImages } from './make-images.js';
 
 const PYTHON = '/usr/bin/python3';
 const PEER_SCRIPT_CANDIDATES = ['../shared/bench/peer_decode_pil.py', 'shared/bench/peer_decode_pil.py'];
 const MODEL_CACHE = '.cache/bench/models';
+/** --rgb-rewrite's copies (made once per model; delete the folder to time the rewrite again). */
+const RGB_INPUT_CACHE = '.cache/bench/rgb-input';
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp)$/i;
 /** Images per pool message in the decode figure: what OnnxClipEmbedder sends for a batch spread over the pool. */
 const DECODE_CHUNK_IMAGES = 8;
@@ -56,6 +61,7 @@ const argsSchema = z
     reps: positiveInt.default(2),
     'no-peer': z.boolean().default(false),
     'uint8-input': z.boolean().default(false),
+    'rgb-rewrite': z.boolean().default(false),
     'peer-python': z.string().min(1).default(PYTHON),
     'peer-script': z.string().min(1).optional(),
   })
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
       'make-images': { type: 'string' }, seed: { type: 'string' }, images: { type: 'string' }, model: { type: 'string' },
       variant: { type: 'string' }, precision: { type: 'string' }, provider: { type: 'string' }, batch: { type: 'string' },
       procs: { type: 'string' }, reps: { type: 'string' }, 'no-peer': { type: 'boolean' }, 'uint8-input': { type: 'boolean' },
-      'peer-python': { type: 'string' }, 'peer-script': { type: 'string' },
+      'rgb-rewrite': { type: 'boolean' }, 'peer-python': { type: 'string' }, 'peer-script': { type: 'string' },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -88,7 +94,18 @@ async function main(): Promise<void> {
   const imagesDir = resolve(args.images as string);
   const paths = (await readdir(imagesDir)).filter((name) => IMAGE_EXTENSIONS.test(name)).sort().map((name) => join(imagesDir, name));
   if (paths.length === 0) throw new Error(`No JPEG, PNG or WebP images in ${imagesDir}`);
-  const { modelPath, modelLabel } = await ensureModel(args);
+  const generated = await ensureModel(args);
+  let { modelPath, modelLabel } = generated;
+  let rewriteSeconds: number | null = null;
+  if (args['rgb-rewrite']) {
+    // What the app does on load (resolve-embedder.ts): a float-input model runs from its RGB-input copy.
+    const started = performance.now();
+    const loaded = await rgbInputModelFor(modelPath, { cacheDir: RGB_INPUT_CACHE, inputName: 'pixel_values', outputName: 'image_embeds' });
+    rewriteSeconds = (performance.now() - started) / 1000;
+    if (!loaded.rewritten) throw new Error(`--rgb-rewrite: ${loaded.reason ?? 'not rewritten'}`);
+    modelPath = loaded.path;
+    modelLabel = `${modelLabel}, rewritten to uint8 input on load`;
+  }
   const loadBefore = loadavg()[0] as number;
 
   const decodeRgb: number[] = [];
@@ -128,6 +145,7 @@ async function main(): Promise<void> {
       images: paths.length,
       decode_procs: args.procs,
       model: modelLabel,
+      ...(rewriteSeconds !== null ? { rgb_rewrite_seconds: +rewriteSeconds.toFixed(2) } : {}),
       cores: availableParallelism(),
       load_1m_before: +loadBefore.toFixed(2),
       load_1m_after: +(loadavg()[0] as number).toFixed(2),

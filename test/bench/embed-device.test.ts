@@ -49,6 +49,11 @@ describe('summariseGpuRun', () => {
     expect(summary).toMatchObject({ best_end_to_end_images_per_s: 1250, best_batch_size: 256, runs: 2, torch_end_to_end_images_per_s: 650, ratio_vs_torch: 1.92, meets_images_per_s_goal: true, meets_ratio_goal: true, gpu: 'NVIDIA H100 80GB HBM3' });
   });
 
+  it('sets the best run against the best of two peer runs', () => {
+    const faster = JSON.stringify({ peer: 'pytorch+pil+dataloader', end_to_end_images_per_s: 1000 });
+    expect(summariseGpuRun([bench(1500, 256), faster, torch], 'webgpu', 'r.jsonl')).toMatchObject({ torch_end_to_end_images_per_s: 1000, ratio_vs_torch: 1.5, meets_ratio_goal: false });
+  });
+
   it('says the ratio is unknown without a torch line, and that a slow run misses the goal', () => {
     const summary = summariseGpuRun([bench(900, 64)], 'webgpu', 'r.jsonl');
     expect(summary).toMatchObject({ ratio_vs_torch: null, meets_ratio_goal: null, meets_images_per_s_goal: false });

@@ -70,12 +70,14 @@ main() {
     python=${DH_PYTHON:-python3} # the image's python3, the one with torch
     procs=${DH_PROCS:-16}
     images=${DH_IMAGES:-5000}
-    # The first run also measures decoding beside the PIL peer; the others measure the pipeline only.
+    # The first run is the app's own path for a Hugging Face-layout model (float input, rewritten to take RGB bytes
+    # on load) and also measures decoding beside the PIL peer; the others: the generated uint8-input graph, the
+    # float path as exporters ship it, and another batch size.
     configs=(
-      "--variant vit-b32 --precision fp16 --batch 64 --reps 2"
-      "--variant vit-b32 --precision fp16 --batch 256 --reps 1 --no-peer"
-      "--variant vit-b32 --precision fp16 --uint8-input --batch 64 --reps 1 --no-peer"
+      "--variant vit-b32 --precision fp16 --rgb-rewrite --batch 256 --reps 2"
       "--variant vit-b32 --precision fp16 --uint8-input --batch 256 --reps 1 --no-peer"
+      "--variant vit-b32 --precision fp16 --rgb-rewrite --batch 128 --reps 1 --no-peer"
+      "--variant vit-b32 --precision fp16 --batch 256 --reps 1 --no-peer"
     )
   else
     provider=${DH_PROVIDER:-cpu}
@@ -84,7 +86,7 @@ main() {
     procs=${DH_PROCS:-2}
     images=${DH_IMAGES:-48}
     configs=(
-      "--variant tiny --batch 16 --reps 1"
+      "--variant tiny --rgb-rewrite --batch 16 --reps 1"
       "--variant tiny --uint8-input --batch 16 --reps 1 --no-peer"
     )
   fi
@@ -144,6 +146,8 @@ main() {
   run_torch_peer
   local config
   for config in "${configs[@]:1}"; do run_bench "$config"; done
+  # The peer once more, last, so that its figure is not one lucky (or unlucky) run; the summary takes its best.
+  if [ $((SECONDS + 45)) -le "$budget" ]; then run_torch_peer; fi
 
   note "summary against the goal (>= 1,200 images/s end to end, >= 1.8x the torch peer)"
   local summary

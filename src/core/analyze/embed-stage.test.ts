@@ -83,7 +83,7 @@ describe('embedMissing', () => {
     const excluded = [{ provider: 'cuda', reason: 'the CUDA provider library is not installed' }];
     await embedMissing(store, { root: '/data/set', modelCacheDir: '/models', providerPlan: plan({ excluded }) }, ctx(), async (_spec, options) => {
       expect(options.providers).toEqual(['webgpu', 'cpu']);
-      expect(typeof options.batchSize === 'function' && options.batchSize('webgpu')).toBe(64);
+      expect(typeof options.batchSize === 'function' && options.batchSize('webgpu')).toBe(128);
       return standIn('webgpu', null, []);
     });
     const summary = datasetSummary(store, 'id');

@@ -141,7 +141,7 @@ describe('resolveProviderPlan on this machine', () => {
 describe('per-provider defaults', () => {
   it('batches larger on GPUs than on the CPU', () => {
     expect(defaultBatchSize('cpu')).toBe(32);
-    expect(defaultBatchSize('webgpu')).toBe(64);
+    expect(defaultBatchSize('webgpu')).toBe(128);
     expect(defaultBatchSize('cuda')).toBe(128);
     expect(defaultBatchSize('something-new')).toBe(32);
   });

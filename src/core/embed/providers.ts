@@ -15,16 +15,17 @@ import { parseProviderRequest, planProviders, validProviderNames, type CudaStatu
 
 
 /**
- * Images per batch when the user sets none. WebGPU: the ViT-B/32 fp16 model runs 1,429 images/s at batch 64 and
- * 1,480 at 256 on an H100 (fp32: 876 at 64, 597 at 16; ../shared/bench/README.md), so 64 gets 97% of the peak
- * with a quarter of the tensor memory. CUDA: PyTorch fp16 on the same GPU goes from 7,920 images/s at batch 64 to
+ * Images per batch when the user sets none. WebGPU: the whole pipeline (bench/embed/device, H100, 16 decode
+ * processes, ViT-B/32 fp16 taking RGB bytes) ran 1,472 images/s at batch 64 and 1,599 at 256 in one call, and
+ * 1,787 at 128 against 1,644 at 256 in another: 128 keeps the GPU fed between batches without the long tail of a
+ * big last batch, and three batches in flight stay under 60 MB of input. CUDA: PyTorch fp16 on the same GPU goes from 7,920 images/s at batch 64 to
  * 25,410 at 256, so small batches leave it idle; 128 keeps it far above what decoding delivers (about 1,400
  * images/s) while three batches in flight stay near 230 MB. CPU (scripts/onnx/bench-batch-sizes.ts, ViT-B/32
  * fp32, 2 shared cores): 188 CPU-ms per image at batch 1, 141 at 8, 126 at 32, 121 at 64; 32 is within 5% of 64
- * and halves the wait for a cancel (a batch runs to its end). DirectML takes WebGPU's figure and CoreML the CPU's:
- * neither was measured.
+ * and halves the wait for a cancel (a batch runs to its end). DirectML (64) and CoreML (the CPU's 32) were not
+ * measured.
  */
-const DEFAULT_BATCH_SIZE: Readonly<Record<string, number>> = { cuda: 128, tensorrt: 128, webgpu: 64, dml: 64, coreml: 32, cpu: 32 };
+const DEFAULT_BATCH_SIZE: Readonly<Record<string, number>> = { cuda: 128, tensorrt: 128, webgpu: 128, dml: 64, coreml: 32, cpu: 32 };
 const FALLBACK_BATCH_SIZE = 32;
 
 export function defaultBatchSize(provider: string): number {

@@ -7,6 +7,8 @@
 # float and uint8-input graphs) and the PyTorch + PIL + DataLoader peer on the same JPEGs, and last a summary
 # against the goal. Everything lands in $OUT: results.jsonl (JSON lines) and run-on-gpu.log (all output).
 # Knobs (env): DH_IMAGES (5000), DH_PROCS (16), DH_BUDGET_S (470: later benches are skipped past it),
+# DH_IMAGE_SOURCE (ours, or peer: the JPEGs of peer_clip_torch.py --make-jpegs, behind the reference figures),
+# DH_CONFIGS (bench:embed argument sets separated by ';', replacing the default list),
 # DH_STEP_TIMEOUT_S (170 per bench run), DH_PYTHON (python3; /usr/bin/python3 with --simulate); with
 # --simulate, DH_PROVIDER (cpu).
 set -uo pipefail
@@ -90,33 +92,14 @@ main() {
       "--variant tiny --uint8-input --batch 16 --reps 1 --no-peer"
     )
   fi
+  if [ -n "${DH_CONFIGS:-}" ]; then IFS=';' read -r -a configs <<<"$DH_CONFIGS"; fi
   node -e 'const os = require("node:os"); console.log(JSON.stringify({ env: process.argv[1], node: process.version, cores: os.availableParallelism(), load_1m: os.loadavg()[0], memory_gib: +(os.totalmem() / 2 ** 30).toFixed(1) }))' "$MODE" | tee -a "$RESULTS"
 
   note "provider check: $provider"
   "${tsx[@]}" bench/embed/device/check-provider.ts --provider "$provider" | tee -a "$RESULTS"
   [ "${PIPESTATUS[0]}" -eq 0 ] || fail "onnxruntime cannot use the $provider provider (reason in the line above)"
 
-  note "images: $images photo-like 640x480 JPEGs in $(nproc) generator processes"
-  local image_dir=/tmp/dh-bench-images shard_dir=/tmp/dh-bench-shards
-  local shards
-  shards=$(nproc)
-  local per_shard=$(((images + shards - 1) / shards))
-  rm -rf "$image_dir" "$shard_dir" && mkdir -p "$image_dir" "$shard_dir"
-  local pids=() shard
-  for ((shard = 0; shard < shards; shard++)); do
-    "${tsx[@]}" bench/embed/run.ts --make-images "$per_shard" "$shard_dir/$shard" --seed $((shard + 1)) >"$shard_dir/$shard.log" 2>&1 &
-    pids+=($!)
-  done
-  for shard in "${!pids[@]}"; do
-    wait "${pids[$shard]}" || fail "image generator $shard failed: $(tail -3 "$shard_dir/$shard.log")"
-  done
-  # One folder, names made unique per shard (every shard numbers its files from 0).
-  node -e 'const fs = require("node:fs"); const [shards, out] = process.argv.slice(1);
-    for (const shard of fs.readdirSync(shards).filter((d) => !d.endsWith(".log")))
-      for (const file of fs.readdirSync(`${shards}/${shard}`)) fs.renameSync(`${shards}/${shard}/${file}`, `${out}/s${shard.padStart(2, "0")}-${file}`);' \
-    "$shard_dir" "$image_dir"
-  echo "{\"images_written\": $(find "$image_dir" -name '*.jpg' | wc -l), \"bytes\": $(du -sb "$image_dir" | cut -f1), \"seconds_so_far\": $SECONDS}" | tee -a "$RESULTS"
-
+  local image_dir=/tmp/dh-bench-images
   local budget=${DH_BUDGET_S:-470} step_timeout=${DH_STEP_TIMEOUT_S:-170}
   local common=(--images "$image_dir" --provider "$provider" --procs "$procs" --peer-python "$python" --peer-script "$KIT/peer/peer_decode_pil.py")
   run_bench() {
@@ -136,14 +119,45 @@ main() {
       echo '{"skipped": "peer_clip_torch.py", "reason": "simulate: no torch here"}' | tee -a "$RESULTS"
       return
     fi
-    PYTHONUNBUFFERED=1 timeout "$step_timeout" "$python" "$KIT/peer/peer_clip_torch.py" "$image_dir" --workers 16 | tee -a "$RESULTS"
+    PYTHONUNBUFFERED=1 timeout "$step_timeout" "$python" "$KIT/peer/peer_clip_torch.py" "$image_dir" --workers 16 "$@" | tee -a "$RESULTS"
     local status=${PIPESTATUS[0]}
     [ "$status" -eq 0 ] || echo "peer_clip_torch.py failed or timed out (exit $status)"
   }
 
-  # The torch peer runs second, so that the ratio exists even if the budget cuts the later runs.
+  if [ "${DH_IMAGE_SOURCE:-ours}" = peer ]; then
+    # The reference figures' images: the peer's own generator (a gradient under strong noise, quality 90: slow to
+    # decode), written by its first run, which then measures itself on them.
+    note "images: $images JPEGs from peer_clip_torch.py --make-jpegs (the reference figures' images), and the peer on them"
+    rm -rf "$image_dir"
+    run_torch_peer --make-jpegs "$images"
+    echo "{\"images_written\": $(find "$image_dir" -name '*.jpg' | wc -l), \"bytes\": $(du -sb "$image_dir" | cut -f1), \"source\": \"peer_clip_torch.py --make-jpegs\", \"seconds_so_far\": $SECONDS}" | tee -a "$RESULTS"
+  else
+    note "images: $images photo-like 640x480 JPEGs in $(nproc) generator processes"
+    local shard_dir=/tmp/dh-bench-shards
+    local shards
+    shards=$(nproc)
+    local per_shard=$(((images + shards - 1) / shards))
+    rm -rf "$image_dir" "$shard_dir" && mkdir -p "$image_dir" "$shard_dir"
+    local pids=() shard
+    for ((shard = 0; shard < shards; shard++)); do
+      "${tsx[@]}" bench/embed/run.ts --make-images "$per_shard" "$shard_dir/$shard" --seed $((shard + 1)) >"$shard_dir/$shard.log" 2>&1 &
+      pids+=($!)
+    done
+    for shard in "${!pids[@]}"; do
+      wait "${pids[$shard]}" || fail "image generator $shard failed: $(tail -3 "$shard_dir/$shard.log")"
+    done
+    # One folder, names made unique per shard (every shard numbers its files from 0).
+    node -e 'const fs = require("node:fs"); const [shards, out] = process.argv.slice(1);
+      for (const shard of fs.readdirSync(shards).filter((d) => !d.endsWith(".log")))
+        for (const file of fs.readdirSync(`${shards}/${shard}`)) fs.renameSync(`${shards}/${shard}/${file}`, `${out}/s${shard.padStart(2, "0")}-${file}`);' \
+      "$shard_dir" "$image_dir"
+    echo "{\"images_written\": $(find "$image_dir" -name '*.jpg' | wc -l), \"bytes\": $(du -sb "$image_dir" | cut -f1), \"seconds_so_far\": $SECONDS}" | tee -a "$RESULTS"
+  fi
+
+  # The torch peer runs second (unless it made the images, and ran then), so that the ratio exists even if the
+  # budget cuts the later runs.
   run_bench "${configs[0]}"
-  run_torch_peer
+  if [ "${DH_IMAGE_SOURCE:-ours}" != peer ]; then run_torch_peer; fi
   local config
   for config in "${configs[@]:1}"; do run_bench "$config"; done
   # The peer once more, last, so that its figure is not one lucky (or unlucky) run; the summary takes its best.

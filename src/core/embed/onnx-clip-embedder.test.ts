@@ -177,6 +177,21 @@ describe('OnnxClipEmbedder', () => {
     expect(existsSync(copy)).toBe(false);
   });
 
+  it('runs a float16-input model through its rewrite, and refuses it with the reason without one', async () => {
+    const half = await writeOddModel(join(dir, 'half-input.onnx'), { inputName: 'pixel_values', inputShape: ['batch', 3, 224, 224], outputName: 'image_embeds', reduceToTwoDims: true, inputType: 'float16' });
+    await expect(OnnxClipEmbedder.load(half, { id: 'x', name: 'x', providers: ['cpu'], inferenceThread: 'main' })).rejects.toThrow(/input pixel_values float16\[batch,3,224,224\] must be a float32 tensor/);
+    const rewritten = await OnnxClipEmbedder.load(half, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, rgbInputCacheDir: join(dir, 'rgb-half') });
+    try {
+      expect(rewritten.loadedModel.rewritten).toBe(true);
+      const { vectors, failed } = await rewritten.embedFiles([paths[0] as string]);
+      expect(failed).toEqual([]);
+      // The model is the mean colour per channel: a red image gives a large first (normalised red) component.
+      expect(vectors[0]).toBeGreaterThan(0.5);
+    } finally {
+      await rewritten.close();
+    }
+  });
+
   it('falls back to the CPU with the default providers when WebGPU is unavailable', async () => {
     const fallback = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x' });
     try {

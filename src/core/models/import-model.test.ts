@@ -170,7 +170,7 @@ describe('importModel', () => {
 
     it('a wrong input shape', async () => {
       const small = await writeOddModel(join(dir, 'small-input.onnx'), { inputName: 'pixel_values', inputShape: ['batch', 3, 64, 64], outputName: 'image_embeds', reduceToTwoDims: true });
-      await expect(importModel(small, cacheDir)).rejects.toThrow(`${small}: input 'pixel_values' float32 [batch, 3, 64, 64] has the wrong shape; expected [batch, 3, 224, 224] float32 (or RGB bytes`);
+      await expect(importModel(small, cacheDir)).rejects.toThrow(`${small}: input 'pixel_values' float32 [batch, 3, 64, 64] has the wrong shape; expected [batch, 3, 224, 224] float32 or float16 (or RGB bytes`);
       expect(await cacheEntries()).toEqual(before);
     });
 
@@ -205,6 +205,13 @@ describe('importModel', () => {
     const { manifest } = await importModel(file, cacheDir);
     expect(manifest.towers?.vision.input).toMatchObject({ name: 'pixel_values', dtype: 'uint8' });
     expect(manifest.towers?.embeddingDim).toBe(512);
+  });
+
+  it('imports a vision tower whose input is float16 (it runs through its RGB-input rewrite)', async () => {
+    const file = await writeOddModel(join(dir, 'half-input.onnx'), { inputName: 'pixel_values', inputShape: ['batch', 3, 224, 224], outputName: 'image_embeds', reduceToTwoDims: true, inputType: 'float16' });
+    const { manifest } = await importModel(file, cacheDir);
+    expect(manifest.towers?.vision.input).toMatchObject({ name: 'pixel_values', dtype: 'float16' });
+    expect(manifest.towers?.embeddingDim).toBe(3);
   });
 
   it('takes an imported file’s precision from its name', async () => {

@@ -46,13 +46,14 @@ export interface VisionTowerFacts {
 export async function inspectVisionTower(path: string, expectedDim?: { dim: number; source: string }): Promise<VisionTowerFacts> {
   const session = await openSession(path);
   try {
-    const expectedInput = `[batch, 3, ${CLIP_IMAGE_SIZE_PX}, ${CLIP_IMAGE_SIZE_PX}] float32 (or RGB bytes, [batch, ${CLIP_IMAGE_SIZE_PX}, ${CLIP_IMAGE_SIZE_PX}, 3] uint8)`;
+    const expectedInput = `[batch, 3, ${CLIP_IMAGE_SIZE_PX}, ${CLIP_IMAGE_SIZE_PX}] float32 or float16 (or RGB bytes, [batch, ${CLIP_IMAGE_SIZE_PX}, ${CLIP_IMAGE_SIZE_PX}, 3] uint8)`;
     const [input, ...others] = session.inputMetadata;
     if (!input || others.length > 0) {
       throw new Error(`${path}: expected one input, an image batch ${expectedInput}; it has ${session.inputMetadata.map(describe).join(', ') || 'none'} (export the vision tower alone)`);
     }
-    if (!input.isTensor || (input.type !== 'float32' && input.type !== 'uint8')) throw new Error(`${path}: input ${describe(input)} must be ${expectedInput}`);
-    // float32 is normalised CHW; uint8 is RGB bytes the graph normalises itself (HWC).
+    // A float16 input runs through its RGB-input rewrite (src/core/onnx/rgb-input-rewrite.ts), as float32 can.
+    if (!input.isTensor || (input.type !== 'float32' && input.type !== 'float16' && input.type !== 'uint8')) throw new Error(`${path}: input ${describe(input)} must be ${expectedInput}`);
+    // Floats are normalised CHW; uint8 is RGB bytes the graph normalises itself (HWC).
     const rgbBytes = input.type === 'uint8';
     const [, a, b, c] = input.shape;
     const [channels, height, width] = rgbBytes ? [c, a, b] : [a, b, c];
@@ -64,7 +65,11 @@ export async function inspectVisionTower(path: string, expectedDim?: { dim: numb
     let result: ort.InferenceSession.OnnxValueMapType;
     try {
       const side = CLIP_IMAGE_SIZE_PX;
-      const blank = rgbBytes ? new ort.Tensor('uint8', new Uint8Array(CLIP_FLOATS_PER_IMAGE), [1, side, side, 3]) : new ort.Tensor('float32', new Float32Array(CLIP_FLOATS_PER_IMAGE), [1, 3, side, side]);
+      const blank = rgbBytes
+        ? new ort.Tensor('uint8', new Uint8Array(CLIP_FLOATS_PER_IMAGE), [1, side, side, 3])
+        : input.type === 'float16'
+          ? new ort.Tensor('float16', new Uint16Array(CLIP_FLOATS_PER_IMAGE), [1, 3, side, side])
+          : new ort.Tensor('float32', new Float32Array(CLIP_FLOATS_PER_IMAGE), [1, 3, side, side]);
       result = await session.run({ [input.name]: blank }, [output.name]);
     } catch (error) {
       throw new Error(`${path}: running one image failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, { cause: error });

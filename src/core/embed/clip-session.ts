@@ -178,7 +178,8 @@ export function validateClipVisionSignature(session: ort.InferenceSession, model
     }
   } else if (!input.isTensor || input.type !== 'float32') {
     fail(`input ${describe([input])} must be a float32 tensor (or uint8 RGB [batch, 224, 224, 3])`);
-  } else if (input.shape.length !== 4 || input.shape[1] !== 3) {
+  } else if (input.shape.length !== 4 || (typeof input.shape[1] === 'number' && input.shape[1] !== 3)) {
+    // A named channel dimension is accepted, as for the sides: optimum exports [batch_size, num_channels, height, width].
     fail(`input ${describe([input])} must have 4 dimensions [batch, 3, height, width]`);
   } else {
     for (const side of input.shape.slice(2)) {

@@ -192,6 +192,22 @@ describe('OnnxClipEmbedder', () => {
     }
   });
 
+  it('runs a model whose input dimensions are all named, as optimum exports them, from floats and through its rewrite', async () => {
+    const named = await writeOddModel(join(dir, 'named-dims.onnx'), { inputName: 'pixel_values', inputShape: ['batch_size', 'num_channels', 'height', 'width'], outputName: 'image_embeds', reduceToTwoDims: true });
+    for (const rgbInputCacheDir of [undefined, join(dir, 'rgb-named')]) {
+      const loaded = await OnnxClipEmbedder.load(named, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, inferenceThread: 'main', ...(rgbInputCacheDir ? { rgbInputCacheDir } : {}) });
+      try {
+        expect(loaded.loadedModel.rewritten).toBe(rgbInputCacheDir !== undefined);
+        const { vectors, failed } = await loaded.embedFiles([paths[0] as string]);
+        expect(failed).toEqual([]);
+        // The model is the mean colour per channel: a red image gives a large first (normalised red) component.
+        expect(vectors[0]).toBeGreaterThan(0.5);
+      } finally {
+        await loaded.close();
+      }
+    }
+  });
+
   it('falls back to the CPU with the default providers when WebGPU is unavailable', async () => {
     const fallback = await OnnxClipEmbedder.load(modelPath, { id: 'x', name: 'x' });
     try {

@@ -1,11 +1,28 @@
+import { copyFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeTinyClipModel } from '../../../test/fixtures/models/tiny-clip.js';
 import { CLIP_IMAGE_SIZE_PX, CLIP_MEAN, CLIP_STD } from '../decode/clip-preprocess.js';
 import { rgbInputModelFor, type RgbInputModelOptions } from './rgb-input-model.js';
+
+/** Failures to inject into fs/promises' rename and rm, as a file another process holds open gives on Windows. */
+const faults = vi.hoisted(() => ({ rename: null as ((from: string, to: string) => boolean) | null, rm: null as ((path: string) => boolean) | null }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  const busy = (path: string): NodeJS.ErrnoException => Object.assign(new Error(`EPERM: operation not permitted, '${path}'`), { code: 'EPERM' });
+  return {
+    ...actual,
+    rename: (from: string, to: string) => (faults.rename?.(from, to) ? Promise.reject(busy(to)) : actual.rename(from, to)),
+    rm: (path: string, options?: Parameters<typeof actual.rm>[1]) => (faults.rm?.(path) ? Promise.reject(busy(path)) : actual.rm(path, options)),
+  };
+});
+afterEach(() => {
+  faults.rename = null;
+  faults.rm = null;
+});
 
 let dir: string;
 beforeAll(async () => {
@@ -78,5 +95,55 @@ describe('rgbInputModelFor', () => {
     expect(result.rewritten).toBe(false);
     expect(result.reason).toMatch(/could not write .*a-file\/cache/);
     expect(await readFile(blocked, 'utf8')).toBe('not a folder');
+  });
+
+  it('makes one copy when one process loads the model several times at once', async () => {
+    const model = await writeTinyClipModel(join(dir, 'together.onnx'));
+    const cacheDir = join(dir, 'cache-together');
+    const results = await Promise.all([1, 2, 3].map(() => rgbInputModelFor(model, optionsFor(cacheDir))));
+    expect(results.map((r) => r.rewritten)).toEqual([true, true, true]);
+    expect(new Set(results.map((r) => r.path)).size).toBe(1);
+    expect(await readdir(cacheDir)).toEqual([basename(results[0]?.path ?? '')]);
+  });
+
+  it("removes the half-made copies of crashed loads, and keeps a live process's", async () => {
+    const model = await writeTinyClipModel(join(dir, 'crashed.onnx'));
+    const cacheDir = join(dir, 'cache-crashed');
+    const first = await rgbInputModelFor(model, optionsFor(cacheDir));
+    // Process ids above the kernel's limit (2^22 on Linux) never run; the parent of this process does.
+    const dead = `${basename(first.path)}.4194399.partial`;
+    const deadNewStyle = `${basename(first.path)}.4194398-0a1b2c3d.partial`;
+    const live = `${basename(first.path)}.${process.ppid}-0a1b2c3d.partial`;
+    await Promise.all([dead, deadNewStyle, live].map((name) => writeFile(join(cacheDir, name), 'half a model')));
+
+    await writeTinyClipModel(model, { seed: 9 });
+    await utimes(model, new Date(), new Date(Date.now() + 5000));
+    const second = await rgbInputModelFor(model, optionsFor(cacheDir));
+    expect((await readdir(cacheDir)).sort()).toEqual([basename(second.path), live].sort());
+  });
+
+  it('uses a copy another process moved into place first, and tidies up what it can', async () => {
+    const model = await writeTinyClipModel(join(dir, 'raced.onnx'));
+    const cacheDir = join(dir, 'cache-raced');
+    const first = await rgbInputModelFor(model, optionsFor(cacheDir));
+    await writeTinyClipModel(model, { seed: 5 });
+    await utimes(model, new Date(), new Date(Date.now() + 5000));
+
+    // Both renames are refused; the old copy is open elsewhere, so it cannot be removed either.
+    faults.rm = (path) => path === first.path;
+    faults.rename = () => true;
+    const refused = await rgbInputModelFor(model, optionsFor(cacheDir));
+    expect(refused).toEqual({ path: model, rewritten: false, reason: expect.stringMatching(/^could not move .*\.partial into place: EPERM/) });
+    expect(await readdir(cacheDir)).toEqual([basename(first.path)]);
+
+    // Another process moved its copy into place just before this one's rename.
+    faults.rename = (from, to) => {
+      copyFileSync(from, to);
+      return true;
+    };
+    const raced = await rgbInputModelFor(model, optionsFor(cacheDir));
+    expect(raced.rewritten).toBe(true);
+    expect(await inputType(raced.path)).toBe('uint8');
+    expect((await readdir(cacheDir)).sort()).toEqual([basename(first.path), basename(raced.path)].sort());
   });
 });

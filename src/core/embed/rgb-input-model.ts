@@ -4,7 +4,7 @@
  * as the original on a test image, run on the CPU. Whenever a rewrite cannot be made or fails the check, the
  * original file is used, as before; the reason is kept beside the cache so that it is not tried again.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { open, readdir, readFile, realpath, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -35,7 +35,13 @@ export interface RgbInputModelOptions {
 }
 
 /** A name per source file and version: the path's hash, then its size and modification time. */
-async function cacheNames(modelPath: string, cacheDir: string): Promise<{ family: string; file: string; skipNote: string }> {
+interface CacheNames {
+  family: string;
+  file: string;
+  skipNote: string;
+}
+
+async function cacheNames(modelPath: string, cacheDir: string): Promise<CacheNames> {
   const real = await realpath(modelPath);
   const info = await stat(real);
   const hash = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 12);
@@ -51,8 +57,22 @@ const exists = (path: string): Promise<boolean> =>
     () => false,
   );
 
+/**
+ * Copies being made by this process, by cache file: two loads of one model at once (two analyses, say) share one
+ * rewrite and check instead of racing on the same files.
+ */
+const making = new Map<string, Promise<RgbInputModel>>();
+
 export async function rgbInputModelFor(modelPath: string, options: RgbInputModelOptions): Promise<RgbInputModel> {
   const names = await cacheNames(modelPath, options.cacheDir);
+  const inProgress = making.get(names.file);
+  if (inProgress) return inProgress;
+  const made = makeOrReuse(modelPath, names, options).finally(() => making.delete(names.file));
+  making.set(names.file, made);
+  return made;
+}
+
+async function makeOrReuse(modelPath: string, names: CacheNames, options: RgbInputModelOptions): Promise<RgbInputModel> {
   if (await exists(names.file)) return { path: names.file, rewritten: true };
   const skipped = await readFile(names.skipNote, 'utf8').catch(() => null);
   if (skipped !== null) return { path: modelPath, rewritten: false, reason: skipped.trim() };
@@ -69,7 +89,9 @@ export async function rgbInputModelFor(modelPath: string, options: RgbInputModel
     return original(reason);
   }
 
-  const staging = `${names.file}.${process.pid}.partial`;
+  // The process id lets a later load remove what a crashed one left (removeOlderVersions); the random part keeps
+  // two makers in one process (worker threads) apart.
+  const staging = `${names.file}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
   try {
     await mkdir(options.cacheDir, { recursive: true });
     await writeParts(staging, parts);
@@ -85,7 +107,13 @@ export async function rgbInputModelFor(modelPath: string, options: RgbInputModel
     await remember(names.skipNote, reason);
     return original(reason);
   }
-  await rename(staging, names.file);
+  try {
+    await rename(staging, names.file);
+  } catch (error) {
+    // Windows refuses to replace a file another process has open: a copy made at the same time there is as good.
+    await rm(staging, { force: true }).catch(() => undefined);
+    if (!(await exists(names.file))) return original(`could not move ${staging} into place: ${error instanceof Error ? error.message : String(error)}`);
+  }
   await removeOlderVersions(options.cacheDir, names.family, basename(names.file));
   return { path: names.file, rewritten: true };
 }
@@ -104,9 +132,25 @@ async function writeParts(path: string, parts: WireParts): Promise<void> {
   }
 }
 
+/**
+ * Removes the model's other versions and the copies that crashed loads left half-made (a full model's size each);
+ * a copy still being made by a live process is kept. Tidying only: a file another process holds open stays.
+ */
 async function removeOlderVersions(cacheDir: string, family: string, keep: string): Promise<void> {
   const names = await readdir(cacheDir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(family) && n !== keep && !n.endsWith('.partial')).map((n) => rm(join(cacheDir, n), { force: true })));
+  const stale = names.filter((n) => n.startsWith(family) && n !== keep && (!n.endsWith('.partial') || stagedByDeadProcess(n)));
+  await Promise.all(stale.map((n) => rm(join(cacheDir, n), { force: true }).catch(() => undefined)));
+}
+
+function stagedByDeadProcess(name: string): boolean {
+  const pid = Number(/\.(\d+)(?:-[0-9a-f]+)?\.partial$/.exec(name)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** A deterministic test image with detail in every channel. */

@@ -190,6 +190,20 @@ describe('OnnxClipEmbedder', () => {
     } finally {
       await rewritten.close();
     }
+
+    // A damaged copy: the model cannot run from floats, so the load fails saying both why; the copy is removed,
+    // so that the next load makes it again instead of failing forever.
+    const copy = rewritten.loadedModel.path;
+    await writeFile(copy, 'damaged');
+    const attempt = OnnxClipEmbedder.load(half, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, rgbInputCacheDir: join(dir, 'rgb-half') });
+    await expect(attempt).rejects.toThrow(`${half} is not a CLIP vision model this app can run`);
+    await expect(attempt).rejects.toThrow(`(and its RGB-input copy ${copy} did not load: `);
+    const remade = await OnnxClipEmbedder.load(half, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4, rgbInputCacheDir: join(dir, 'rgb-half') });
+    try {
+      expect(remade.loadedModel).toEqual({ path: copy, rewritten: true });
+    } finally {
+      await remade.close();
+    }
   });
 
   it('runs a model whose input dimensions are all named, as optimum exports them, from floats and through its rewrite', async () => {

@@ -90,11 +90,15 @@ export class OnnxClipEmbedder implements Embedder {
       runner = await loadRunner(model.path);
     } catch (error) {
       if (!model.rewritten) throw error;
-      // Whatever failed (no adapter, a damaged copy), the model itself decides: its error names the user's file.
-      runner = await loadRunner(modelPath);
-      // The model loads and its copy did not: the copy is at fault, so the next load makes it again.
+      const copyFailure = `its RGB-input copy ${model.path} did not load: ${errorMessage(error).split('\n')[0] ?? ''}`;
+      // Removed whatever failed (a damaged copy, no adapter): the next load makes it again, in seconds. Kept, a
+      // damaged copy of a float16-input model, which cannot run from floats, would fail every load until deleted.
       await rm(model.path, { force: true }).catch(() => undefined);
-      model = { path: modelPath, rewritten: false, reason: `its RGB-input copy ${model.path} did not load: ${errorMessage(error).split('\n')[0] ?? ''}` };
+      // The model itself decides: its error names the user's file.
+      runner = await loadRunner(modelPath).catch((originalError: unknown) => {
+        throw new Error(`${errorMessage(originalError)} (and ${copyFailure})`, { cause: originalError });
+      });
+      model = { path: modelPath, rewritten: false, reason: copyFailure };
     }
     const info: EmbedderInfo = {
       id: options.id,

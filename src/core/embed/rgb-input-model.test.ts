@@ -64,6 +64,23 @@ describe('rgbInputModelFor', () => {
     expect(await readdir(cacheDir)).toEqual([join(second.path).slice(cacheDir.length + 1)]);
   });
 
+  it('makes a new copy when the model is replaced by one of the same size with its modification time kept', async () => {
+    const model = await writeTinyClipModel(join(dir, 'restored.onnx'));
+    const cacheDir = join(dir, 'cache-restored');
+    // Whole seconds, so that setting the time again gives exactly the same mtimeMs (as `cp -p` does to the ns).
+    const time = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    await utimes(model, time, time);
+    const before = await stat(model);
+    const first = await rgbInputModelFor(model, optionsFor(cacheDir));
+    await writeTinyClipModel(model, { seed: 4 });
+    await utimes(model, time, time);
+    const after = await stat(model);
+    expect([after.size, after.mtimeMs]).toEqual([before.size, before.mtimeMs]);
+    const second = await rgbInputModelFor(model, optionsFor(cacheDir));
+    expect(second.rewritten).toBe(true);
+    expect(second.path).not.toBe(first.path);
+  });
+
   it('keeps a model that already takes bytes as it is, and remembers why without reading it again', async () => {
     const model = await writeTinyClipModel(join(dir, 'bytes.onnx'), { uint8Input: true });
     const cacheDir = join(dir, 'cache-b');

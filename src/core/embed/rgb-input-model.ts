@@ -34,7 +34,11 @@ export interface RgbInputModelOptions {
   preprocess?: RgbPreprocess;
 }
 
-/** A name per source file and version: the path's hash, then its size and modification time. */
+/**
+ * A name per source file and version: the path's hash, then its size, modification and change times. The change
+ * time is there because a copy keeps the weights it was made from: a model replaced by one of the same size with
+ * its modification time kept (`cp -p`, a restore) would otherwise be served stale, and no user can set ctime back.
+ */
 interface CacheNames {
   family: string;
   file: string;
@@ -47,7 +51,7 @@ async function cacheNames(modelPath: string, cacheDir: string): Promise<CacheNam
   const hash = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 12);
   const stem = basename(real).replace(/\.onnx$/i, '').replace(/[^\w.-]+/g, '_');
   const family = `${stem}-${hash(real)}-`;
-  const version = `${family}${hash(`${info.size}:${info.mtimeMs}`)}`;
+  const version = `${family}${hash(`${info.size}:${info.mtimeMs}:${info.ctimeMs}`)}`;
   return { family, file: join(cacheDir, `${version}.onnx`), skipNote: join(cacheDir, `${version}.keep-float.txt`) };
 }
 

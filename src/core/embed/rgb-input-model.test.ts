@@ -104,6 +104,14 @@ describe('rgbInputModelFor', () => {
     expect((await readdir(cacheDir)).filter((name) => !name.endsWith('.keep-float.txt'))).toEqual([]);
   });
 
+  it('catches normalisation constants in the wrong channel order (BGR), a small difference per channel', async () => {
+    const model = await writeTinyClipModel(join(dir, 'bgr.onnx'), { seed: 3 });
+    const bgr = { imageSizePx: CLIP_IMAGE_SIZE_PX, mean: [...CLIP_MEAN].reverse(), std: [...CLIP_STD].reverse() };
+    const result = await rgbInputModelFor(model, optionsFor(join(dir, 'cache-bgr'), { preprocess: bgr }));
+    expect(result.rewritten).toBe(false);
+    expect(result.reason).toMatch(/gives a different embedding \(cosine 0\.9[0-8]\d*/);
+  });
+
   it('uses the original, remembering nothing, when the copy cannot be written', async () => {
     const model = await writeTinyClipModel(join(dir, 'nowhere.onnx'));
     const blocked = join(dir, 'a-file');

@@ -62,6 +62,20 @@ const exists = (path: string): Promise<boolean> =>
   );
 
 /**
+ * Why the model could not be rewritten to take RGB bytes, or null when it can: a structural check only (no copy is
+ * written, nothing is run). Import asks it of a float16-input tower, which can run no other way.
+ */
+export async function rgbRewriteProblem(modelPath: string, inputName: string): Promise<string | null> {
+  try {
+    rewriteToRgbInput(await readFile(modelPath), inputName, CLIP_PREPROCESS);
+    return null;
+  } catch (error) {
+    if (error instanceof RgbRewriteUnsupported || error instanceof WireFormatError) return error.message;
+    throw error;
+  }
+}
+
+/**
  * Copies being made by this process, by cache file: two loads of one model at once (two analyses, say) share one
  * rewrite and check instead of racing on the same files.
  */

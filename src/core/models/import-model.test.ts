@@ -214,6 +214,14 @@ describe('importModel', () => {
     expect(manifest.towers?.embeddingDim).toBe(3);
   });
 
+  it('refuses a float16-input tower that the RGB-input rewrite cannot take, saying why', async () => {
+    const before = await cacheEntries();
+    // A name the rewrite would clash with stands for any graph it refuses.
+    const file = await writeOddModel(join(dir, 'half-clash.onnx'), { inputName: 'pixel_values', inputShape: ['batch', 3, 224, 224], outputName: 'dataset_health_rgb_embeds', reduceToTwoDims: true, inputType: 'float16' });
+    await expect(importModel(file, cacheDir)).rejects.toThrow(`${file}: its float16 input can only be fed through the RGB-input rewrite, which refuses it: it already has names starting with 'dataset_health_rgb'`);
+    expect(await cacheEntries()).toEqual(before);
+  });
+
   it('takes an imported file’s precision from its name', async () => {
     const plain = await writeTinyClipModel(join(dir, 'plain.onnx'), { seed: 9 });
     expect((await importModel(plain, cacheDir)).manifest.files[0]).toMatchObject({ path: 'onnx/vision_model.onnx', precision: 'fp32' });

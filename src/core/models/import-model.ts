@@ -15,6 +15,7 @@ import { TOKENIZER_FILE_NAMES } from '../text/bpe-files.js';
 import { ClipTokenizer, findTokenizerFile } from '../text/clip-tokenizer.js';
 import { isDiskFull } from './download-errors.js';
 import { hashFile } from './download-file.js';
+import { rgbRewriteProblem } from '../embed/rgb-input-model.js';
 import { inspectTextTower, inspectVisionTower, type TextTowerFacts } from './inspect-onnx.js';
 import { readManifest, writeManifest, type ManifestFile, type ModelManifest } from './manifest.js';
 
@@ -94,6 +95,11 @@ export async function importModel(sourcePath: string, cacheDir: string): Promise
 
   const visionFile = planned[0] as PlannedFile;
   const facts = await inspectVisionTower(visionFile.from, expectedDim);
+  if (facts.input.dtype === 'float16') {
+    // Nothing feeds float16 pixels but the RGB-input rewrite: a tower it refuses could never run.
+    const problem = await rgbRewriteProblem(visionFile.from, facts.input.name);
+    if (problem !== null) throw new Error(`${visionFile.from}: its float16 input can only be fed through the RGB-input rewrite, which refuses it: ${problem}`);
+  }
   const { sha256: visionSha } = await hashFile(visionFile.from);
   const id = `local-${visionSha.slice(0, 12)}`;
   const modelDir = join(cacheDir, id);

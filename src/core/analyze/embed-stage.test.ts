@@ -28,10 +28,11 @@ const scanned = (path: string): ScannedImage => ({
 const ctx = (): JobContext => ({ signal: new AbortController().signal, stage: () => undefined, progress: () => undefined });
 
 /** Embeds each image as [its number]; the model run of a batch holding `failOn` throws as a lost GPU would. */
-function standIn(provider: string, failOn: string | null, seen: string[]): Embedder {
+function standIn(provider: string, failOn: string | null, seen: string[], notices: string[] = []): Embedder {
   return {
     info: { id: 'stand-in', name: 'Stand-in CLIP', dim: 1, executionProvider: provider },
     batchSize: 2,
+    notices,
     async prepare(absPaths: readonly string[]): Promise<PreparedBatch> {
       return {
         size: absPaths.length,
@@ -99,5 +100,11 @@ describe('embedMissing', () => {
 
     await embedMissing(store, { root: '/data/set', modelCacheDir: '/models', providerPlan: plan({ providers: ['webgpu'], strict: true }) }, ctx(), async () => standIn('webgpu', null, []));
     expect(datasetSummary(store, 'id').embedder).not.toHaveProperty('skippedProviders');
+  });
+
+  it("lists the embedder's notices (a model run from floats, and why) among the problems", async () => {
+    const notice = 'Stand-in CLIP runs from normalised floats, without an RGB-input copy (slower, most of all on a GPU): a subgraph reads pixel_values';
+    await embedMissing(store, { root: '/data/set', modelCacheDir: '/models', providerPlan: plan() }, ctx(), async () => standIn('webgpu', null, [], [notice]));
+    expect(datasetSummary(store, 'id').problems).toEqual([expect.objectContaining({ file: 'Stand-in CLIP', kind: 'model-input', message: notice })]);
   });
 });

@@ -47,6 +47,7 @@ export async function embedMissing(store: ProjectStore, options: EmbedStageOptio
     for (const skip of tried) {
       problems.add({ file: info.name, kind: 'provider-fallback', message: `${skip.provider} was not used (${skip.stage}): ${skip.reason}; running on ${info.executionProvider}` });
     }
+    for (const notice of loaded.notices ?? []) problems.add({ file: info.name, kind: 'model-input', message: notice });
     const embedder = onnx ? attributeRunFailures(loaded, info.executionProvider) : loaded;
     const via = onnx ? `, ${info.executionProvider}, batch ${loaded.batchSize}` : '';
     ctx.stage(`Embedding images (${info.name}${via})`, todo.length, 'embed');

@@ -28,6 +28,8 @@ export interface ClipSessionInfo {
   skipped: SkippedProvider[];
   /** Length of an image_embeds row. */
   dim: number;
+  /** What the model takes: RGB bytes it normalises itself, or floats normalised before each run. */
+  input: 'rgb-bytes' | 'float';
 }
 
 /**
@@ -66,7 +68,7 @@ export async function loadClipSession(
       dim = output.length;
     },
   });
-  return { session, info: { provider, skipped, dim } };
+  return { session, info: { provider, skipped, dim, input: takesRgbBytes(session, tensors) ? 'rgb-bytes' : 'float' } };
 }
 
 /** Runs `images` images from the start of `batch`; returns image_embeds as a fresh array (safe to transfer). */

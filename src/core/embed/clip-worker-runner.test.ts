@@ -24,7 +24,7 @@ describe('WorkerClipRunner', () => {
 
   it('moves the batch buffer to the worker and back, and finishes a run started before release', async () => {
     const runner = await WorkerClipRunner.load(resolveClipWorkerUrl() as URL, modelPath, ['cpu']);
-    expect(runner.info).toEqual({ provider: 'cpu', skipped: [], dim: 512 });
+    expect(runner.info).toEqual({ provider: 'cpu', skipped: [], dim: 512, input: 'float' });
     const batch = new Float32Array(3 * CLIP_FLOATS_PER_IMAGE).fill(0.5);
     const running = runner.run(batch, 2);
     expect(batch.length).toBe(0); // transferred, not copied

@@ -34,6 +34,8 @@ export interface Embedder {
   readonly info: EmbedderInfo;
   /** The batch size the embedder is tuned for; `prepare` accepts any size. */
   readonly batchSize: number;
+  /** What the user should know about how it runs: a slower path it had to take, and why. None when absent. */
+  readonly notices?: readonly string[];
   /** Decodes and preprocesses the images; rejects only when `signal` aborts. */
   prepare(absPaths: readonly string[], signal?: AbortSignal): Promise<PreparedBatch>;
   /** prepare + embed in one call. */

@@ -141,6 +141,7 @@ describe('OnnxClipEmbedder', () => {
     const bytesModel = await writeTinyClipModel(join(dir, 'tiny-uint8.onnx'), { uint8Input: true });
     const bytesEmbedder = await OnnxClipEmbedder.load(bytesModel, { id: 'x', name: 'x', providers: ['cpu'], batchSize: 4 });
     try {
+      expect(bytesEmbedder.notices).toEqual([]);
       const [a, b] = await Promise.all([bytesEmbedder.embedFiles(paths), embedder.embedFiles(paths)]);
       // libvips keeps one error buffer per process, so a long-lived decoder may append earlier lines: compare who failed.
       expect(a.failed.map((f) => f.index)).toEqual(b.failed.map((f) => f.index));
@@ -157,6 +158,9 @@ describe('OnnxClipEmbedder', () => {
     try {
       expect(rewritten.loadedModel).toEqual({ path: expect.stringContaining(cacheDir), rewritten: true });
       expect(embedder.loadedModel).toEqual({ path: modelPath, rewritten: false });
+      // Run from floats, the user is told so and why; from the copy, nothing is said.
+      expect(rewritten.notices).toEqual([]);
+      expect(embedder.notices).toEqual(['Tiny CLIP runs from normalised floats, without an RGB-input copy (slower, most of all on a GPU): no RGB-input copy was asked for']);
       const [a, b] = await Promise.all([rewritten.embedFiles(paths), embedder.embedFiles(paths)]);
       expect(a.failed.map((f) => f.index)).toEqual(b.failed.map((f) => f.index));
       expect(Math.max(...a.vectors.map((v, i) => Math.abs(v - (b.vectors[i] as number))))).toBeLessThan(1e-4);

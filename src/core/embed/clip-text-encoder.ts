@@ -5,8 +5,9 @@
  * `attention_mask` also load. Texts are tokenised here; inference runs in a worker thread by default
  * (clip-text-worker-runner.ts says why).
  */
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../path-exists.js';
 import { CLIP_CONTEXT_LENGTH, ClipTokenizer, findTokenizerFile } from '../text/clip-tokenizer.js';
 import { InThreadTextRunner, TEXT_MODEL_FILE, TEXT_OUTPUT_NAME, type TextRunner } from './clip-text-session.js';
 import { resolveClipTextWorkerUrl, WorkerTextRunner } from './clip-text-worker-runner.js';
@@ -112,12 +113,6 @@ export class ClipTextEncoder {
   }
 }
 
-const exists = (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
 export interface LoadClipTextTowerOptions {
   providers?: readonly string[];
   /** Use onnx/text_model_fp16.onnx when the folder has it. */
@@ -137,7 +132,7 @@ export async function loadClipTextTower(modelDir: string, options: LoadClipTextT
   const candidates = options.preferFp16 ? [TEXT_MODEL_FP16_FILE, TEXT_MODEL_FILE] : [TEXT_MODEL_FILE, TEXT_MODEL_FP16_FILE];
   let modelPath: string | undefined;
   for (const candidate of candidates) {
-    if (await exists(join(modelDir, candidate))) {
+    if (await pathExists(join(modelDir, candidate))) {
       modelPath = join(modelDir, candidate);
       break;
     }

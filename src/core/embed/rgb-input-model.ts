@@ -12,6 +12,8 @@ import { CLIP_FLOATS_PER_IMAGE, CLIP_IMAGE_SIZE_PX, CLIP_MEAN, CLIP_STD, writeNo
 import { toFloat16Array } from '../onnx/float16.js';
 import { rewriteToRgbInput, RgbRewriteUnsupported, WireFormatError, type RgbPreprocess } from '../onnx/rgb-input-rewrite.js';
 import type { WireParts } from '../onnx/protobuf-wire.js';
+import { pathExists } from '../path-exists.js';
+import { errorMessage } from './embedder.js';
 
 const CLIP_PREPROCESS: RgbPreprocess = { imageSizePx: CLIP_IMAGE_SIZE_PX, mean: CLIP_MEAN, std: CLIP_STD };
 /** Cosine similarity the rewritten model's embedding must reach against the original's (fp16 rounding allowed). */
@@ -55,20 +57,20 @@ async function cacheNames(modelPath: string, cacheDir: string): Promise<CacheNam
   return { family, file: join(cacheDir, `${version}.onnx`), skipNote: join(cacheDir, `${version}.keep-float.txt`) };
 }
 
-const exists = (path: string): Promise<boolean> =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * Why the model could not be rewritten to take RGB bytes, or null when it can: a structural check only (no copy is
  * written, nothing is run). Import asks it of a float16-input tower, which can run no other way.
  */
 export async function rgbRewriteProblem(modelPath: string, inputName: string): Promise<string | null> {
+  const attempt = attemptRewrite(await readFile(modelPath), inputName, CLIP_PREPROCESS);
+  return typeof attempt === 'string' ? attempt : null;
+}
+
+/** The rewritten model's parts, or why the model cannot be rewritten; other errors are thrown. */
+function attemptRewrite(source: Uint8Array, inputName: string, preprocess: RgbPreprocess): WireParts | string {
   try {
-    rewriteToRgbInput(await readFile(modelPath), inputName, CLIP_PREPROCESS);
-    return null;
+    return rewriteToRgbInput(source, inputName, preprocess).parts;
   } catch (error) {
     if (error instanceof RgbRewriteUnsupported || error instanceof WireFormatError) return error.message;
     throw error;
@@ -91,18 +93,14 @@ export async function rgbInputModelFor(modelPath: string, options: RgbInputModel
 }
 
 async function makeOrReuse(modelPath: string, names: CacheNames, options: RgbInputModelOptions): Promise<RgbInputModel> {
-  if (await exists(names.file)) return { path: names.file, rewritten: true };
+  if (await pathExists(names.file)) return { path: names.file, rewritten: true };
   const skipped = await readFile(names.skipNote, 'utf8').catch(() => null);
   if (skipped !== null) return { path: modelPath, rewritten: false, reason: skipped.trim() };
 
   const original = (reason: string): RgbInputModel => ({ path: modelPath, rewritten: false, reason });
-  const source = await readFile(modelPath);
-  let parts: WireParts;
-  try {
-    ({ parts } = rewriteToRgbInput(source, options.inputName, options.preprocess ?? CLIP_PREPROCESS));
-  } catch (error) {
-    if (!(error instanceof RgbRewriteUnsupported || error instanceof WireFormatError)) throw error;
-    const reason = `${modelPath} keeps its float input: ${error.message}`;
+  const parts = attemptRewrite(await readFile(modelPath), options.inputName, options.preprocess ?? CLIP_PREPROCESS);
+  if (typeof parts === 'string') {
+    const reason = `${modelPath} keeps its float input: ${parts}`;
     await remember(names.skipNote, reason);
     return original(reason);
   }
@@ -116,9 +114,9 @@ async function makeOrReuse(modelPath: string, names: CacheNames, options: RgbInp
   } catch (error) {
     // Disk full or a read-only cache: a transient reason, so nothing is remembered.
     await rm(staging, { force: true }).catch(() => undefined);
-    return original(`could not write ${staging}: ${error instanceof Error ? error.message : String(error)}`);
+    return original(`could not write ${staging}: ${errorMessage(error)}`);
   }
-  const mismatch = await compareOnCpu(modelPath, staging, options).catch((error: unknown) => `the check failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  const mismatch = await compareOnCpu(modelPath, staging, options).catch((error: unknown) => `the check failed: ${errorMessage(error).split('\n')[0] ?? ''}`);
   if (mismatch !== null) {
     await rm(staging, { force: true });
     const reason = `${modelPath} keeps its float input: the RGB-input rewrite ${mismatch}`;
@@ -130,12 +128,13 @@ async function makeOrReuse(modelPath: string, names: CacheNames, options: RgbInp
   } catch (error) {
     // Windows refuses to replace a file another process has open: a copy made at the same time there is as good.
     await rm(staging, { force: true }).catch(() => undefined);
-    if (!(await exists(names.file))) return original(`could not move ${staging} into place: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(await pathExists(names.file))) return original(`could not move ${staging} into place: ${errorMessage(error)}`);
   }
   await removeOlderVersions(options.cacheDir, names.family, basename(names.file));
   return { path: names.file, rewritten: true };
 }
 
+/** A note that cannot be written (a read-only cache) only means the next load tries the rewrite again. */
 async function remember(path: string, reason: string): Promise<void> {
   await mkdir(join(path, '..'), { recursive: true }).catch(() => undefined);
   await writeFile(path, `${reason}\n`).catch(() => undefined);

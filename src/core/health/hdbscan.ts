@@ -18,6 +18,7 @@
  * Output labels are numbered by cluster size, largest first; deterministic for a given graph.
  */
 import type { NeighborGraph } from './neighbors.js';
+import { UnionFind } from './union-find.js';
 
 export interface HdbscanOptions {
   /** Smallest group that counts as a cluster (>= 2). */
@@ -82,19 +83,9 @@ export function hdbscanFromKnn(knn: NeighborGraph, options: HdbscanOptions, find
   const dist = new Float64Array(nodeCount);
   const size = new Int32Array(nodeCount);
   size.fill(1, 0, n);
-  const parent = new Int32Array(n);
+  const sets = new UnionFind(n);
   const compNode = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    parent[i] = i;
-    compNode[i] = i;
-  }
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x] as number] as number;
-      x = parent[x] as number;
-    }
-    return x;
-  };
+  for (let i = 0; i < n; i++) compNode[i] = i;
   let next = n;
   const join = (a: number, b: number, d: number): void => {
     const node = next++;
@@ -102,23 +93,22 @@ export function hdbscanFromKnn(knn: NeighborGraph, options: HdbscanOptions, find
     right[node] = compNode[b] as number;
     dist[node] = d;
     size[node] = (size[compNode[a] as number] as number) + (size[compNode[b] as number] as number);
-    const root = Math.min(a, b);
-    parent[Math.max(a, b)] = root;
-    compNode[root] = node;
+    sets.union(a, b);
+    compNode[Math.min(a, b)] = node; // the joined set's root
   };
   for (let s = 0; s < allEdges && next < nodeCount; s++) {
     const e = order[s] as number;
-    const a = find(e < edgeCount ? (e / k) | 0 : (bridges.from[e - edgeCount] as number));
-    const b = find(e < edgeCount ? (indices[e] as number) : (bridges.to[e - edgeCount] as number));
+    const a = sets.find(e < edgeCount ? (e / k) | 0 : (bridges.from[e - edgeCount] as number));
+    const b = sets.find(e < edgeCount ? (indices[e] as number) : (bridges.to[e - edgeCount] as number));
     if (a !== b) join(a, b, edgeWeight[e] as number);
   }
   // Parts the kNN graph does not connect meet at infinite distance (lambda 0).
-  let first = find(0);
+  let first = sets.find(0);
   for (let i = 1; i < n && next < nodeCount; i++) {
-    const b = find(i);
+    const b = sets.find(i);
     if (b !== first) {
       join(first, b, Infinity);
-      first = find(0);
+      first = sets.find(0);
     }
   }
 
@@ -252,22 +242,7 @@ function emptyEdges(): EdgeList {
 
 /** Borůvka over the parts of the kNN graph: each round adds every part's closest bridge, until one part is left. */
 function bridgeEdges(n: number, knn: NeighborGraph, core: Float64Array, findBridges: BridgeFinder): EdgeList {
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x] as number] as number;
-      x = parent[x] as number;
-    }
-    return x;
-  };
-  const union = (a: number, b: number): boolean => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return false;
-    parent[Math.max(ra, rb)] = Math.min(ra, rb);
-    return true;
-  };
+  const sets = new UnionFind(n);
   // Start from the "short" kNN edges only: an edge longer than either end's k-th neighbour distance may have a
   // lighter alternative the graph does not hold (two islands tied together by a straggler's neighbour list), so the
   // parts it would join are bridged by exact search instead.
@@ -277,7 +252,7 @@ function bridgeEdges(n: number, knn: NeighborGraph, core: Float64Array, findBrid
     for (let r = 0; r < k; r++) {
       const j = indices[i * k + r] as number;
       const w = Math.max(core[i] as number, core[j] as number, distances[i * k + r] as number);
-      if (w <= reachI && w <= (distances[j * k + k - 1] as number)) union(i, j);
+      if (w <= reachI && w <= (distances[j * k + k - 1] as number)) sets.union(i, j);
     }
   }
 
@@ -288,7 +263,7 @@ function bridgeEdges(n: number, knn: NeighborGraph, core: Float64Array, findBrid
   for (;;) {
     const idOf = new Map<number, number>();
     for (let i = 0; i < n; i++) {
-      const root = find(i);
+      const root = sets.find(i);
       let id = idOf.get(root);
       if (id === undefined) {
         id = idOf.size;
@@ -306,7 +281,7 @@ function bridgeEdges(n: number, knn: NeighborGraph, core: Float64Array, findBrid
       from.push(a);
       to.push(b);
       weight.push(Math.max(core[a] as number, core[b] as number, found.distance[c] as number));
-      if (union(a, b)) joined = true;
+      if (sets.union(a, b)) joined = true;
     }
     if (!joined) break;
   }

@@ -5,6 +5,7 @@
  */
 import type { NumberColumn } from '../../shared/model/scores.js';
 import { flagColumn, indexColumn } from './columns.js';
+import { UnionFind } from './union-find.js';
 
 export interface LeakResult {
   /** 1 when a duplicate sits in another split, 0 when not, NaN when this image's split is unknown. */
@@ -19,30 +20,20 @@ export interface LeakResult {
  */
 export function leakySplits(links: readonly Int32Array[], split: Int32Array): LeakResult {
   const n = split.length;
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x] as number] as number;
-      x = parent[x] as number;
-    }
-    return x;
-  };
+  const sets = new UnionFind(n);
   for (const link of links) {
     if (link.length !== n) throw new RangeError(`a link array has ${link.length} entries, expected ${n}`);
     for (let i = 0; i < n; i++) {
       const j = link[i] as number;
       if (j < 0) continue;
-      const a = find(i);
-      const b = find(j);
-      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      sets.union(i, j);
     }
   }
 
   // Members of each multi-image group, in index order.
   const members = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    const root = find(i);
+    const root = sets.find(i);
     const list = members.get(root);
     if (list === undefined) members.set(root, [i]);
     else list.push(i);

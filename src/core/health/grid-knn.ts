@@ -5,6 +5,7 @@
  * grid beat a tree here.
  */
 import type { NeighborGraph } from './neighbors.js';
+import { layoutBounds } from '../project/layout-bounds.js';
 
 const POINTS_PER_CELL = 2;
 const MAX_CELLS_PER_SIDE = 4096;
@@ -15,19 +16,10 @@ export function gridKnn2d(xy: Float32Array, k: number): NeighborGraph {
   if (xy.length !== n * 2) throw new RangeError(`xy has odd length ${xy.length}`);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
   const kk = Math.max(0, Math.min(k, n - 1));
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = xy[2 * i] as number;
-    const y = xy[2 * i + 1] as number;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new RangeError(`point ${i} has a non-finite coordinate`);
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
+  for (let i = 0; i < xy.length; i++) {
+    if (!Number.isFinite(xy[i] as number)) throw new RangeError(`point ${i >> 1} has a non-finite coordinate`);
   }
+  const { minX, maxX, minY, maxY } = layoutBounds(xy, n);
   const indices = new Int32Array(n * kk);
   const distances = new Float32Array(n * kk);
   if (kk === 0) return { rows: n, k: kk, indices, distances };

@@ -1,3 +1,4 @@
+import { layoutBounds } from './layout-bounds.js';
 /**
  * Centres a 2-D layout on its bounding box and scales it so the longer side spans [-1, 1], keeping the aspect
  * ratio. UMAP coordinates have no meaning of their own; a fixed frame keeps previews from jumping in scale.
@@ -7,18 +8,7 @@ export function normalizeLayout(xy: Float32Array): Float32Array {
   const out = new Float32Array(xy.length);
   const pointCount = xy.length >> 1;
   if (pointCount === 0) return out;
-  let minX = Infinity;
-  let maxX = -Infinity;
-  let minY = Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < pointCount; i++) {
-    const x = xy[2 * i] as number;
-    const y = xy[2 * i + 1] as number;
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
+  const { minX, maxX, minY, maxY } = layoutBounds(xy, pointCount);
   const halfExtent = Math.max(maxX - minX, maxY - minY) / 2;
   const centreX = (minX + maxX) / 2;
   const centreY = (minY + maxY) / 2;

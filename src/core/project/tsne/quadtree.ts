@@ -1,3 +1,4 @@
+import { layoutBounds } from '../layout-bounds.js';
 /**
  * The Barnes-Hut quadtree of a 2-D layout, stored in flat typed arrays that are reused across iterations
  * (a 70,000-point tree is rebuilt a thousand times per run). Each node keeps its centre of mass, point count and
@@ -53,18 +54,7 @@ export class QuadTree {
     }
     this.ensureNodeCapacity(Math.max(16, 2 * pointCount));
     for (let i = 0; i < pointCount; i++) this.order[i] = i;
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (let i = 0; i < pointCount; i++) {
-      const x = xy[2 * i] as number;
-      const y = xy[2 * i + 1] as number;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
+    const { minX, maxX, minY, maxY } = layoutBounds(xy, pointCount);
     this.nodeCount = 1;
     this.firstChild[0] = -1;
     this.count[0] = pointCount;

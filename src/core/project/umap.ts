@@ -2,7 +2,8 @@
 import type { Projector } from './types.js';
 import { computeUmap } from './umap/compute-umap.js';
 
-export { computeUmap, MIN_UMAP_ROWS, PARALLEL_MIN_ROWS } from './umap/compute-umap.js';
+export { computeUmap, MIN_UMAP_ROWS } from './umap/compute-umap.js';
+export { PARALLEL_MIN_ROWS } from './knn/knn-graph.js';
 export { resolveUmapParams, type ResolvedUmapParams } from './umap/resolve-params.js';
 
 export const umapProjector: Projector = {

@@ -48,6 +48,14 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** Smaller inputs run on one thread: starting workers would cost more than it saves, and the run is deterministic. */
+export const PARALLEL_MIN_ROWS = 4096;
+
+/** The threads a projection of `rows` rows uses: the caller's choice, else one below PARALLEL_MIN_ROWS rows. */
+export function projectionThreads(rows: number, requested: number | undefined): number {
+  return requested ?? (rows >= PARALLEL_MIN_ROWS ? defaultThreads() : 1);
+}
+
 export async function knnGraph(data: Float32Array, rows: number, cols: number, k: number, options: KnnOptions = {}): Promise<KnnGraph> {
   assertInputShape({ data, rows, cols });
   if (!Number.isInteger(k) || k < 1 || k >= rows) throw new RangeError(`k must be an integer in [1, rows-1] = [1, ${rows - 1}], got ${k}`);

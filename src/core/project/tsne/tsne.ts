@@ -10,7 +10,7 @@ import { assertFiniteRows, assertInputShape } from '../input-checks.js';
 import { normalizeLayout } from '../normalize-layout.js';
 import type { ProjectionHooks, ProjectionInput, ProjectionParams, Projector } from '../types.js';
 import { type ComputePool, splitRange } from '../knn/compute-pool.js';
-import { defaultThreads, knnGraph } from '../knn/index.js';
+import { knnGraph, projectionThreads } from '../knn/index.js';
 import { conditionalAffinities, symmetrizeAffinities, type SparseAffinities } from './affinities.js';
 import { openForcePool } from './force-pool.js';
 import { MIN_TSNE_ROWS, resolveTsneParams, type ResolvedTsneParams } from './params.js';
@@ -19,8 +19,6 @@ import { QuadTree } from './quadtree.js';
 import { TSNE_FORCES_KERNEL } from './tsne-kernels.js';
 
 const PREVIEW_COUNT = 10;
-/** Below this many rows the neighbour search runs on the calling thread by default (as the UMAP projector). */
-const PARALLEL_MIN_ROWS = 4096;
 const MIN_GAIN = 0.01;
 /**
  * The force pass always runs as this many point ranges, whatever the thread count: Z is summed over the ranges in
@@ -46,7 +44,7 @@ export async function computeTsne(input: ProjectionInput, params: ProjectionPara
   hooks.onProgress?.(0, resolved.nIter);
   const k = resolved.neighbors;
   const metric = params.metric ?? 'euclidean';
-  const threads = params.threads ?? (rows >= PARALLEL_MIN_ROWS ? defaultThreads() : 1);
+  const threads = projectionThreads(rows, params.threads);
   const graph = await knnGraph(data, rows, cols, k, { metric, seed: resolved.seed, threads });
   throwIfStopped(hooks);
   // scikit-learn calibrates on squared distances for the Euclidean metric and on plain distances for others.

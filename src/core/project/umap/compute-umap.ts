@@ -11,7 +11,7 @@
 import { createAbortError } from '../errors.js';
 import { assertFiniteRows, assertInputShape } from '../input-checks.js';
 import { createComputePool, splitRange } from '../knn/compute-pool.js';
-import { defaultThreads, knnGraph } from '../knn/knn-graph.js';
+import { knnGraph, projectionThreads } from '../knn/knn-graph.js';
 import { normalizeLayout } from '../normalize-layout.js';
 import { mulberry32 } from '../prng.js';
 import type { ProjectionHooks, ProjectionInput, ProjectionParams } from '../types.js';
@@ -24,8 +24,6 @@ import { umapKernels } from './umap-kernels.js';
 
 /** Below this many rows UMAP has no neighbourhood to speak of; such rows get a fixed layout instead. */
 export const MIN_UMAP_ROWS = 4;
-/** Smaller inputs run on one thread: starting workers would cost more than it saves, and the run is deterministic. */
-export const PARALLEL_MIN_ROWS = 4096;
 const PREVIEW_COUNT = 10;
 const SPREAD = 1;
 const NEGATIVE_SAMPLE_RATE = 5;
@@ -45,7 +43,7 @@ export async function computeUmap(input: ProjectionInput, params: ProjectionPara
   assertFiniteRows(input);
   throwIfStopped(hooks);
   const { nNeighbors, nEpochs, seed } = resolved;
-  const threads = params.threads ?? (rows >= PARALLEL_MIN_ROWS ? defaultThreads() : 1);
+  const threads = projectionThreads(rows, params.threads);
   const pool = createComputePool({ threads, kernels: umapKernels });
   try {
     hooks.onStage?.('neighbors');

@@ -1,5 +1,6 @@
 import type { ClassificationReport, ClassMetrics } from '../../shared/model/reports.js';
-import type { NumberColumn, ScoreColumn } from '../../shared/model/scores.js';
+import type { ScoreColumn } from '../../shared/model/scores.js';
+import { numberColumn } from '../health/columns.js';
 import { crossEntropy } from '../predictions/metrics.js';
 import type { ImagePrediction, ProbabilityMatrix } from '../predictions/types.js';
 
@@ -129,23 +130,15 @@ export function classificationMetrics(encoded: EncodedClassification, options: C
     if (correct[i] !== -1 && !Number.isNaN(conf)) mistakenness[i] = ((correct[i] === 0 ? 1 : -1) * conf + 1) / 2;
   }
 
-  const column = (name: string, label: string, description: string, values: Float32Array, higherIsWorse: boolean): NumberColumn => ({
-    kind: 'number',
-    name,
-    label,
-    description,
-    values,
-    higherIsWorse,
-  });
   return {
     report: classificationReport(classes, labels, predicted),
     correct,
     columns: [
-      column('confidence', 'Confidence', options.probsFromLogits ? 'Confidence of the prediction: exp(-entropy) of the softmaxed logits.' : 'Confidence of the prediction, as the file gives it (else its top probability).', confidence, false),
-      column('margin', 'Margin', 'Top probability minus the second: small when the model hesitates between two classes.', margin, false),
-      column('loss', 'Loss', 'Cross-entropy of the given label, -ln p(label), with p clipped at 1e-7.', loss, true),
-      column('entropy', 'Hardness (entropy)', 'Entropy of the predicted probabilities in nats (FiftyOne hardness): high when the model is unsure.', entropy, true),
-      column('mistakenness', 'Mistakenness', 'FiftyOne mistakenness (m·conf + 1) / 2 with m = +1 for a wrong prediction, -1 for a right one: near 1 for confident misses.', mistakenness, true),
+      numberColumn('confidence', 'Confidence', options.probsFromLogits ? 'Confidence of the prediction: exp(-entropy) of the softmaxed logits.' : 'Confidence of the prediction, as the file gives it (else its top probability).', confidence, false),
+      numberColumn('margin', 'Margin', 'Top probability minus the second: small when the model hesitates between two classes.', margin, false),
+      numberColumn('loss', 'Loss', 'Cross-entropy of the given label, -ln p(label), with p clipped at 1e-7.', loss, true),
+      numberColumn('entropy', 'Hardness (entropy)', 'Entropy of the predicted probabilities in nats (FiftyOne hardness): high when the model is unsure.', entropy, true),
+      numberColumn('mistakenness', 'Mistakenness', 'FiftyOne mistakenness (m·conf + 1) / 2 with m = +1 for a wrong prediction, -1 for a right one: near 1 for confident misses.', mistakenness, true),
     ],
   };
 }

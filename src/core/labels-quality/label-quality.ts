@@ -1,4 +1,5 @@
-import type { CategoryColumn, NumberColumn, ScoreColumn } from '../../shared/model/scores.js';
+import type { CategoryColumn, ScoreColumn } from '../../shared/model/scores.js';
+import { numberColumn } from '../health/columns.js';
 import { knnGraph } from '../project/knn/index.js';
 import { confidentLearning, type ConfidentLearningResult } from './confident-learning.js';
 import { knnLabelEvidence } from './knn-labels.js';
@@ -135,7 +136,6 @@ export async function labelQuality(input: LabelQualityInput, options: LabelQuali
   }
 
   const sourceNames = [predictions ? 'the predictions' : null, probe ? 'a cross-validated linear probe on the embeddings' : null, knn ? `the labels of the ${neighboursUsed} nearest neighbours` : null].filter(Boolean).join(', ');
-  const number = (name: string, label: string, description: string, values: Float32Array, higherIsWorse: boolean): NumberColumn => ({ kind: 'number', name, label, description, values, higherIsWorse });
   const suggestedColumn: CategoryColumn = {
     kind: 'category',
     name: 'suggested_label',
@@ -146,11 +146,11 @@ export async function labelQuality(input: LabelQualityInput, options: LabelQuali
   };
   return {
     columns: [
-      number('mislabel_score', 'Mislabel score', `0.9 × (1 − combined probability of the given label) + 0.1 × label issue, combining ${sourceNames || 'no source'}.`, mislabel, true),
+      numberColumn('mislabel_score', 'Mislabel score', `0.9 × (1 − combined probability of the given label) + 0.1 × label issue, combining ${sourceNames || 'no source'}.`, mislabel, true),
       suggestedColumn,
-      number('label_issue', 'Label issue', 'Confident learning (Cleanlab, pruned by noise rate) flags the given label as likely wrong: 1, else 0.', labelIssue, true),
-      number('knn_agreement', 'kNN label agreement', 'Share of the nearest neighbours in embedding space (cosine) that carry the same label.', knnAgreement, false),
-      number('self_confidence', 'Self-confidence', 'Combined out-of-sample probability of the given label.', cl.selfConfidence, false),
+      numberColumn('label_issue', 'Label issue', 'Confident learning (Cleanlab, pruned by noise rate) flags the given label as likely wrong: 1, else 0.', labelIssue, true),
+      numberColumn('knn_agreement', 'kNN label agreement', 'Share of the nearest neighbours in embedding space (cosine) that carry the same label.', knnAgreement, false),
+      numberColumn('self_confidence', 'Self-confidence', 'Combined out-of-sample probability of the given label.', cl.selfConfidence, false),
     ],
     combinedProbs,
     sources: { predictions, probe, knn },

@@ -29,3 +29,8 @@ export function modelCatalogFile(): string {
 export function clipBpeVocabularyPath(): string {
   return join(appRoot(), 'resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz');
 }
+
+/** The WebAssembly resize kernel (wasm/cover-resize, built by `npm run build:wasm`). */
+export function coverResizeWasmPath(): string {
+  return join(appRoot(), 'resources/wasm/cover-resize.wasm');
+}

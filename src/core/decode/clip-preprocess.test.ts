@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -12,7 +12,10 @@ import {
   preprocessClipInto,
   writeNormalisedChw,
 } from './clip-preprocess.js';
+import { CoverResizer } from './cover-resize.js';
 import { ImageDecodeError } from './image-decode-error.js';
+import { readJpegHeader } from './jpeg-header.js';
+import { decodeTurboJpeg } from './turbo-jpeg.js';
 
 const SIZE = CLIP_IMAGE_SIZE_PX;
 const normalised = (value: number, channel: number): number =>
@@ -167,6 +170,52 @@ describe('decodeClipRgb / preprocessClipInto', () => {
     const at = (x: number, y: number): number => rgb[(y * SIZE + x) * 3] as number;
     expect(at(112, 20)).toBeGreaterThan(200);
     expect(at(112, 200)).toBeLessThan(50);
+  });
+
+  /** A 640×480 photo-like image: gradients, hard edges and texture. */
+  function photo(width = 640, height = 480): Buffer {
+    const rgb = Buffer.alloc(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const at = (y * width + x) * 3;
+        rgb[at] = (x * 255) / width;
+        rgb[at + 1] = ((x >> 4) + (y >> 4)) % 2 ? 200 : 40;
+        rgb[at + 2] = 128 + 100 * Math.sin((x * y) / 500);
+      }
+    }
+    return rgb;
+  }
+  const meanDifference = (a: Uint8Array, b: Uint8Array): number => a.reduce((sum, v, i) => sum + Math.abs(v - (b[i] as number)), 0) / a.length;
+
+  it('decodes plain JPEGs with libjpeg-turbo', async () => {
+    const path = join(dir, 'plain.jpg');
+    await sharp(photo(), { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 90 }).toFile(path);
+    const bytes = await readFile(path);
+    const turbo = decodeTurboJpeg(bytes, readJpegHeader(bytes)!, CoverResizer.load(SIZE));
+    expect(turbo).not.toBeNull();
+    expect(Buffer.from(await decodeClipRgb(path)).equals(Buffer.from(turbo!))).toBe(true);
+  });
+
+  it('crops one photo alike whichever way it is stored: PNG, JPEG, JPEG stored rotated, large JPEG', async () => {
+    const rgb = photo();
+    const raw = { raw: { width: 640, height: 480, channels: 3 as const } };
+    const png = join(dir, 'photo.png');
+    await sharp(rgb, raw).png().toFile(png);
+    const jpeg = join(dir, 'photo.jpg');
+    await sharp(rgb, raw).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toFile(jpeg);
+    // Stored turned 90° anticlockwise, with orientation 6 ("rotate 90° clockwise to display"): sharp decodes it.
+    const rotated = join(dir, 'photo-rotated.jpg');
+    await sharp(await sharp(rgb, raw).rotate(-90).png().toBuffer()).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).withMetadata({ orientation: 6 }).toFile(rotated);
+    // 4× the size: sharp's own resize, with shrink-on-load.
+    const large = join(dir, 'photo-large.jpg');
+    await sharp(rgb, raw).resize(2560, 1920, { kernel: 'nearest' }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toFile(large);
+
+    const reference = await decodeClipRgb(png);
+    // Measured: libjpeg-turbo's fast IDCT 1.37 levels, sharp's decode of the rotated file 0.23, sharp's resize of the
+    // large one 0.88 (sharp's old 'cover' crop was 13.6 away).
+    expect(meanDifference(await decodeClipRgb(jpeg), reference)).toBeLessThan(2);
+    expect(meanDifference(await decodeClipRgb(rotated), reference)).toBeLessThan(1);
+    expect(meanDifference(await decodeClipRgb(large), reference)).toBeLessThan(2);
   });
 
   it('rejects a corrupt or missing file with an error naming it', async () => {

@@ -28,12 +28,21 @@ export async function openImageFile(absPath: string, options: { withContentHash?
   try {
     const bytes = await readFile(absPath);
     const contentHash = options.withContentHash ? createHash('sha1').update(bytes).digest('hex') : null;
+    return { ...openImageBytes(absPath, bytes), contentHash };
+  } catch (error) {
+    throw asImageDecodeError(absPath, error);
+  }
+}
+
+/** openImageFile for a file already read: `absPath` only names it in errors. */
+export function openImageBytes(absPath: string, bytes: Buffer): { image: Sharp; isJpeg: boolean } {
+  try {
     if (isBmp(bytes)) {
       const raw = decodeBmp(bytes);
-      return { image: sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } }), isJpeg: false, contentHash };
+      return { image: sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } }), isJpeg: false };
     }
     const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-    return { image: sharp(bytes, { autoOrient: true, failOn: 'error' }), isJpeg, contentHash };
+    return { image: sharp(bytes, { autoOrient: true, failOn: 'error' }), isJpeg };
   } catch (error) {
     throw asImageDecodeError(absPath, error);
   }

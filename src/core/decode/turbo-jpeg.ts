@@ -1,0 +1,62 @@
+/**
+ * Decodes plain JPEGs with libjpeg-turbo (@julusian/jpeg-turbo) straight into the resize kernel's memory. sharp
+ * decodes the same file through libvips in ~3.9 ms against libjpeg-turbo's ~1.2 ms (640×480, one core), and the
+ * JPEG decode is most of a CLIP pipeline's CPU time; sharp still takes every JPEG this one does not (see
+ * isTurboJpeg), including any it fails on, so no image decodes worse than before.
+ */
+import { createRequire } from 'node:module';
+import type { CoverResizer } from './cover-resize.js';
+import type { JpegHeader } from './jpeg-header.js';
+
+interface TurboJpegBinding {
+  FORMAT_RGB: number;
+  decompressSync(image: Uint8Array, out: Buffer, options: { format: number }): { width: number; height: number; data: Buffer };
+}
+
+let binding: TurboJpegBinding | null | undefined;
+
+/** The native binding, or null where it has no build for this platform (the caller then uses sharp). */
+function turboJpeg(): TurboJpegBinding | null {
+  if (binding === undefined) {
+    try {
+      binding = createRequire(import.meta.url)('@julusian/jpeg-turbo') as TurboJpegBinding;
+    } catch {
+      binding = null;
+    }
+  }
+  return binding;
+}
+
+/**
+ * Whether libjpeg-turbo should decode this JPEG: 8-bit grey or colour, displayed as stored (EXIF orientation 1), and
+ * small enough that decoding every pixel beats sharp's shrink-on-load, which libvips applies from a 4× reduction
+ * (measured at 1280×960: sharp 7.1 ms an image, libjpeg-turbo's decode alone 6.6 ms).
+ */
+export function isTurboJpeg(header: JpegHeader, cropSize: number): boolean {
+  const short = Math.min(header.width, header.height);
+  return (
+    header.precision === 8 &&
+    (header.components === 1 || header.components === 3) &&
+    header.orientation === 1 &&
+    short >= 1 &&
+    short < 4 * cropSize &&
+    header.width * header.height <= 4 * (4 * cropSize) ** 2
+  );
+}
+
+/**
+ * The `resizer.size`² RGB crop of a JPEG that isTurboJpeg accepted, or null when libjpeg-turbo is unavailable or
+ * refuses the file (corrupt data, or a warning sharp may tolerate): the caller then decodes it with sharp.
+ */
+export function decodeTurboJpeg(bytes: Uint8Array, header: JpegHeader, resizer: CoverResizer): Uint8Array | null {
+  const jpeg = turboJpeg();
+  if (!jpeg) return null;
+  try {
+    return resizer.resize(header.width, header.height, (target) => {
+      const decoded = jpeg.decompressSync(bytes, Buffer.from(target.buffer, target.byteOffset, target.byteLength), { format: jpeg.FORMAT_RGB });
+      if (decoded.width !== header.width || decoded.height !== header.height) throw new Error(`decoded ${decoded.width}×${decoded.height}, header says ${header.width}×${header.height}`);
+    });
+  } catch {
+    return null;
+  }
+}

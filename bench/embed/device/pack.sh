@@ -31,13 +31,17 @@ echo "== node_modules: the runtime closure of the bench's packages"
 # protobufjs is a devDependency, but scripts/onnx writes the generated models with it. adm-zip and global-agent
 # serve onnxruntime-node's install script only; @types/node is types only.
 packages=$(npx --no-install tsx bench/embed/device/runtime-closure.ts "$node_modules_dir" \
-  sharp onnxruntime-node tsx zod protobufjs --skip @types/node,adm-zip,global-agent)
+  sharp @julusian/jpeg-turbo onnxruntime-node tsx zod protobufjs --skip @types/node,adm-zip,global-agent)
 echo "$packages" | tr '\n' ' '; echo
 ort_bin=node_modules/onnxruntime-node/bin/napi-v6
-# Other platforms' onnxruntime builds are most of the package's 290 MB; maps and type declarations are not run.
+turbo_bin=node_modules/@julusian/jpeg-turbo/prebuilds
+# Other platforms' onnxruntime builds are most of the package's 290 MB (libjpeg-turbo's are 7 MB); maps and type
+# declarations are not run.
 # shellcheck disable=SC2086
 tar -C "$(dirname "$node_modules_dir")" -cf - \
   --exclude="$ort_bin/darwin" --exclude="$ort_bin/win32" --exclude="$ort_bin/linux/arm64" \
+  --exclude="$turbo_bin/jpeg-turbo-darwin-*" --exclude="$turbo_bin/jpeg-turbo-win32-*" \
+  --exclude="$turbo_bin/jpeg-turbo-linux-arm" --exclude="$turbo_bin/jpeg-turbo-linux-arm64" --exclude="$turbo_bin/jpeg-turbo-linux-x64-musl" \
   --exclude='*.map' --exclude='*.d.ts' --exclude='*.d.cts' --exclude='*.d.mts' \
   $packages | $XZ > "$DEST/node_modules.tar.xz"
 

@@ -63,6 +63,20 @@ describe('decodeTurboJpeg', () => {
     expect(max).toBeLessThanOrEqual(8);
   });
 
+  it('decodes progressive and greyscale JPEGs too', async () => {
+    const colour = await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 200, g: 100, b: 50 } } });
+    const progressive = await colour.clone().jpeg({ progressive: true, quality: 100, chromaSubsampling: '4:4:4' }).toBuffer();
+    const fromProgressive = decodeTurboJpeg(progressive, readJpegHeader(progressive)!, resizer);
+    expect(Array.from(fromProgressive?.subarray(0, 3) ?? [])).toEqual([200, 100, 50]);
+    const grey = await colour.clone().toColourspace('b-w').jpeg({ quality: 100 }).toBuffer();
+    expect(readJpegHeader(grey)?.components).toBe(1);
+    const fromGrey = decodeTurboJpeg(grey, readJpegHeader(grey)!, resizer);
+    expect(fromGrey).not.toBeNull();
+    const [r, g, b] = Array.from(fromGrey!.subarray(0, 3));
+    expect(r).toBe(g);
+    expect(g).toBe(b);
+  });
+
   it('gives null for a JPEG libjpeg-turbo refuses, so that sharp decides', async () => {
     const jpeg = await photoJpeg();
     const parsed = readJpegHeader(jpeg)!;

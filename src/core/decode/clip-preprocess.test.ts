@@ -16,6 +16,7 @@ import { CoverResizer } from './cover-resize.js';
 import { ImageDecodeError } from './image-decode-error.js';
 import { readJpegHeader } from './jpeg-header.js';
 import { decodeTurboJpeg } from './turbo-jpeg.js';
+import { testPhotoRgb } from '../../../test/fixtures/test-photo.js';
 
 const SIZE = CLIP_IMAGE_SIZE_PX;
 const normalised = (value: number, channel: number): number =>
@@ -172,24 +173,11 @@ describe('decodeClipRgb / preprocessClipInto', () => {
     expect(at(112, 200)).toBeLessThan(50);
   });
 
-  /** A 640×480 photo-like image: gradients, hard edges and texture. */
-  function photo(width = 640, height = 480): Buffer {
-    const rgb = Buffer.alloc(width * height * 3);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const at = (y * width + x) * 3;
-        rgb[at] = (x * 255) / width;
-        rgb[at + 1] = ((x >> 4) + (y >> 4)) % 2 ? 200 : 40;
-        rgb[at + 2] = 128 + 100 * Math.sin((x * y) / 500);
-      }
-    }
-    return rgb;
-  }
   const meanDifference = (a: Uint8Array, b: Uint8Array): number => a.reduce((sum, v, i) => sum + Math.abs(v - (b[i] as number)), 0) / a.length;
 
   it('decodes plain JPEGs with libjpeg-turbo', async () => {
     const path = join(dir, 'plain.jpg');
-    await sharp(photo(), { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 90 }).toFile(path);
+    await sharp(testPhotoRgb(), { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 90 }).toFile(path);
     const bytes = await readFile(path);
     const turbo = decodeTurboJpeg(bytes, readJpegHeader(bytes)!, CoverResizer.load(SIZE));
     expect(turbo).not.toBeNull();
@@ -197,7 +185,7 @@ describe('decodeClipRgb / preprocessClipInto', () => {
   });
 
   it('crops one photo alike whichever way it is stored: PNG, JPEG, JPEG stored rotated, large JPEG', async () => {
-    const rgb = photo();
+    const rgb = testPhotoRgb();
     const raw = { raw: { width: 640, height: 480, channels: 3 as const } };
     const png = join(dir, 'photo.png');
     await sharp(rgb, raw).png().toFile(png);

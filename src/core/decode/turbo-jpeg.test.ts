@@ -3,23 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { CoverResizer } from './cover-resize.js';
 import { readJpegHeader, type JpegHeader } from './jpeg-header.js';
 import { decodeTurboJpeg, isTurboJpeg } from './turbo-jpeg.js';
+import { testPhotoRgb } from '../../../test/fixtures/test-photo.js';
 
 const header = (overrides: Partial<JpegHeader>): JpegHeader => ({ width: 640, height: 480, components: 3, precision: 8, orientation: 1, ...overrides });
 
-/** A 640×480 photo-like JPEG: gradients, hard edges and texture. */
-async function photoJpeg(quality = 95): Promise<Buffer> {
-  const [width, height] = [640, 480];
-  const rgb = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const at = (y * width + x) * 3;
-      rgb[at] = (x * 255) / width;
-      rgb[at + 1] = ((x >> 4) + (y >> 4)) % 2 ? 200 : 40;
-      rgb[at + 2] = 128 + 100 * Math.sin((x * y) / 500);
-    }
-  }
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
-}
+/** The test photo as a 640×480 JPEG. */
+const photoJpeg = (quality = 95): Promise<Buffer> => sharp(testPhotoRgb(), { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality }).toBuffer();
 
 describe('isTurboJpeg', () => {
   it('takes 8-bit grey or colour JPEGs displayed as stored, below a 4× reduction', () => {

@@ -206,6 +206,20 @@ describe('decodeClipRgb / preprocessClipInto', () => {
     expect(meanDifference(await decodeClipRgb(large), reference)).toBeLessThan(2);
   });
 
+  it('converts a CMYK JPEG (left to sharp) to RGB', async () => {
+    const path = join(dir, 'cmyk.jpg');
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 200, g: 100, b: 50 } } })
+      .toColourspace('cmyk')
+      .jpeg({ quality: 100 })
+      .toFile(path);
+    expect(readJpegHeader(await readFile(path))?.components).toBe(4);
+    // Through CMYK and back, sharp's colour management gives [199, 94, 21]: the same colour must come out here.
+    const expected = Array.from((await sharp(path).toColourspace('srgb').raw().toBuffer()).subarray(0, 3));
+    const rgb = await decodeClipRgb(path);
+    const centre = ((SIZE / 2) * SIZE + SIZE / 2) * 3;
+    expect(Array.from(rgb.subarray(centre, centre + 3))).toEqual(expected);
+  });
+
   it('rejects a corrupt or missing file with an error naming it', async () => {
     const corrupt = join(dir, 'corrupt.png');
     await writeFile(corrupt, Buffer.from('this is not an image at all'));

@@ -1,12 +1,12 @@
 import { copyFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeTinyClipModel } from '../../../test/fixtures/models/tiny-clip.js';
 import { CLIP_IMAGE_SIZE_PX, CLIP_MEAN, CLIP_STD } from '../decode/clip-preprocess.js';
-import { rgbInputModelFor, type RgbInputModelOptions } from './rgb-input-model.js';
+import { RGB_REWRITE_REVISION, rgbInputCacheNames, rgbInputModelFor, type RgbInputModelOptions } from './rgb-input-model.js';
 
 /** Failures to inject into fs/promises' rename and rm, as a file another process holds open gives on Windows. */
 const faults = vi.hoisted(() => ({ rename: null as ((from: string, to: string) => boolean) | null, rm: null as ((path: string) => boolean) | null }));
@@ -110,6 +110,26 @@ describe('rgbInputModelFor', () => {
     const result = await rgbInputModelFor(model, optionsFor(join(dir, 'cache-bgr'), { preprocess: bgr }));
     expect(result.rewritten).toBe(false);
     expect(result.reason).toMatch(/gives a different embedding \(cosine 0\.9[0-8]\d*/);
+  });
+
+  it("gives a model refused by an older rewrite another chance, and removes that rewrite's note", async () => {
+    const model = await writeTinyClipModel(join(dir, 'refused-before.onnx'));
+    const cacheDir = join(dir, 'cache-revision');
+    const older = await rgbInputCacheNames(model, cacheDir, RGB_REWRITE_REVISION - 1);
+    await mkdir(cacheDir, { recursive: true });
+    await writeFile(older.skipNote, `${model} keeps its float input: an older rewrite could not handle it\n`);
+    const result = await rgbInputModelFor(model, optionsFor(cacheDir));
+    expect(result.rewritten).toBe(true);
+    expect(await readdir(cacheDir)).toEqual([basename(result.path)]);
+  });
+
+  it('remembers nothing when the check itself fails, so that the next load checks again', async () => {
+    const model = await writeTinyClipModel(join(dir, 'check-fails.onnx'));
+    const cacheDir = join(dir, 'cache-check-fails');
+    const result = await rgbInputModelFor(model, optionsFor(cacheDir, { outputName: 'no_such_output' }));
+    expect(result.rewritten).toBe(false);
+    expect(result.reason).toMatch(/runs from floats this time: the check of its RGB-input rewrite failed/);
+    expect(await readdir(cacheDir)).toEqual([]);
   });
 
   it('uses the original, remembering nothing, when the copy cannot be written', async () => {

@@ -41,19 +41,26 @@ export interface RgbInputModelOptions {
  * time is there because a copy keeps the weights it was made from: a model replaced by one of the same size with
  * its modification time kept (`cp -p`, a restore) would otherwise be served stale, and no user can set ctime back.
  */
-interface CacheNames {
+export interface CacheNames {
   family: string;
   file: string;
   skipNote: string;
 }
 
-async function cacheNames(modelPath: string, cacheDir: string): Promise<CacheNames> {
+/**
+ * Raise when the rewrite or its check changes: copies and "keep float" notes of other revisions are then made again
+ * (and the old ones removed), so that a model refused by an older rewrite gets another chance.
+ */
+export const RGB_REWRITE_REVISION = 1;
+
+/** The cache files of a model; exported for tests, which make another revision's files. */
+export async function rgbInputCacheNames(modelPath: string, cacheDir: string, revision = RGB_REWRITE_REVISION): Promise<CacheNames> {
   const real = await realpath(modelPath);
   const info = await stat(real);
   const hash = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 12);
   const stem = basename(real).replace(/\.onnx$/i, '').replace(/[^\w.-]+/g, '_');
   const family = `${stem}-${hash(real)}-`;
-  const version = `${family}${hash(`${info.size}:${info.mtimeMs}:${info.ctimeMs}`)}`;
+  const version = `${family}${hash(`${info.size}:${info.mtimeMs}:${info.ctimeMs}:r${revision}`)}`;
   return { family, file: join(cacheDir, `${version}.onnx`), skipNote: join(cacheDir, `${version}.keep-float.txt`) };
 }
 
@@ -84,7 +91,7 @@ function attemptRewrite(source: Uint8Array, inputName: string, preprocess: RgbPr
 const making = new Map<string, Promise<RgbInputModel>>();
 
 export async function rgbInputModelFor(modelPath: string, options: RgbInputModelOptions): Promise<RgbInputModel> {
-  const names = await cacheNames(modelPath, options.cacheDir);
+  const names = await rgbInputCacheNames(modelPath, options.cacheDir);
   const inProgress = making.get(names.file);
   if (inProgress) return inProgress;
   const made = makeOrReuse(modelPath, names, options).finally(() => making.delete(names.file));
@@ -116,7 +123,14 @@ async function makeOrReuse(modelPath: string, names: CacheNames, options: RgbInp
     await rm(staging, { force: true }).catch(() => undefined);
     return original(`could not write ${staging}: ${errorMessage(error)}`);
   }
-  const mismatch = await compareOnCpu(modelPath, staging, options).catch((error: unknown) => `the check failed: ${errorMessage(error).split('\n')[0] ?? ''}`);
+  let mismatch: string | null;
+  try {
+    mismatch = await compareOnCpu(modelPath, staging, options);
+  } catch (error) {
+    // Out of memory, say: perhaps transient, so nothing is remembered and the next load checks again.
+    await rm(staging, { force: true });
+    return original(`${modelPath} runs from floats this time: the check of its RGB-input rewrite failed: ${errorMessage(error).split('\n')[0] ?? ''}`);
+  }
   if (mismatch !== null) {
     await rm(staging, { force: true });
     const reason = `${modelPath} keeps its float input: the RGB-input rewrite ${mismatch}`;

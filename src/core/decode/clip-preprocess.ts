@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
-import { coverGeometry, CoverResizer } from './cover-resize.js';
+import { coverGeometry, CoverResizer, kernelResizes } from './cover-resize.js';
 import { asImageDecodeError, ImageDecodeError } from './image-decode-error.js';
 import { readJpegHeader } from './jpeg-header.js';
 import { openImageBytes } from './open-image.js';
@@ -73,7 +73,7 @@ export async function clipRgbFromBytes(absPath: string, bytes: Buffer): Promise<
       : [metadata?.autoOrient.width ?? 0, metadata?.autoOrient.height ?? 0];
     if (!(width > 0 && height > 0)) throw new Error('the image has no size');
     const rgb =
-      resizer && resizesInWasm(width, height)
+      resizer && kernelResizes(width, height, CLIP_IMAGE_SIZE_PX)
         ? await resizeInWasm(image, resizer)
         : await resizeWithSharp(metadata?.hasAlpha ? await withoutAlpha(image) : image, width, height);
     if (rgb.length !== CLIP_FLOATS_PER_IMAGE) throw new ImageDecodeError(absPath, `decoded to ${rgb.length} bytes, expected 224×224×3`);
@@ -95,12 +95,6 @@ function coverResizer(): CoverResizer | null {
     }
   }
   return resizer;
-}
-
-/** From a 4× reduction sharp decodes JPEG and WebP at a fraction of their size (shrink-on-load), which wins. */
-function resizesInWasm(width: number, height: number): boolean {
-  const short = Math.min(width, height);
-  return short >= 1 && short < 4 * CLIP_IMAGE_SIZE_PX && width * height <= 4 * (4 * CLIP_IMAGE_SIZE_PX) ** 2;
 }
 
 /** sharp decodes (orientation, colour space, alpha dropped: no resize, so no premultiplication), the kernel resizes. */

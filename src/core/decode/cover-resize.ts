@@ -29,6 +29,17 @@ export function coverGeometry(width: number, height: number, size: number): Cove
   return { resizedWidth, resizedHeight, left: Math.floor((resizedWidth - size) / 2), top: Math.floor((resizedHeight - size) / 2) };
 }
 
+/**
+ * Whether the kernel should resize a width×height image to a `size` crop: below a 4× reduction. From there sharp,
+ * which decodes JPEG and WebP at a fraction of their size (shrink-on-load), is faster (at 1280×960: sharp 7.1 ms an
+ * image, a full libjpeg-turbo decode alone 6.6 ms; at 1024×768: 5.9 against 3.6). The pixel cap bounds the
+ * kernel's memory for panoramas narrow enough to pass.
+ */
+export function kernelResizes(width: number, height: number, size: number): boolean {
+  const short = Math.min(width, height);
+  return short >= 1 && short < 4 * size && width * height <= 4 * (4 * size) ** 2;
+}
+
 /** Pillow's bicubic filter (a = −0.5), support 2. */
 function bicubic(x: number): number {
   const t = Math.abs(x);

@@ -21,6 +21,7 @@ function turboJpeg(): TurboJpegBinding | null {
     try {
       binding = createRequire(import.meta.url)('@julusian/jpeg-turbo') as TurboJpegBinding;
     } catch {
+      // No build for this platform: sharp decodes the same images to the same crop, a few times slower.
       binding = null;
     }
   }

@@ -8,6 +8,7 @@ import {
   CLIP_IMAGE_SIZE_PX,
   CLIP_MEAN,
   CLIP_STD,
+  clipRgbFromBytes,
   decodeClipRgb,
   preprocessClipInto,
   writeNormalisedChw,
@@ -218,6 +219,36 @@ describe('decodeClipRgb / preprocessClipInto', () => {
     const rgb = await decodeClipRgb(path);
     const centre = ((SIZE / 2) * SIZE + SIZE / 2) * 3;
     expect(Array.from(rgb.subarray(centre, centre + 3))).toEqual(expected);
+  });
+
+  it('decodes or names the file for every one of 200 damaged JPEGs, never crashing', async () => {
+    const jpeg = await sharp(testPhotoRgb(), { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+    let state = 42;
+    const random = (below: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return Math.floor((state / 2 ** 32) * below);
+    };
+    const outcomes = { decoded: 0, refused: 0 };
+    for (let i = 0; i < 200; i++) {
+      const damaged = Buffer.from(jpeg);
+      // Bytes anywhere, bytes in the headers, a run overwritten, or the file cut short.
+      if (i % 4 === 0) for (let k = 0; k < 10; k++) damaged[random(damaged.length)] = random(256);
+      if (i % 4 === 1) for (let k = 0; k < 5; k++) damaged[2 + random(600)] = random(256);
+      if (i % 4 === 2) damaged.fill(random(256), random(damaged.length), random(damaged.length));
+      const bytes = i % 4 === 3 ? damaged.subarray(0, random(damaged.length)) : damaged;
+      const name = `damaged-${i}.jpg`;
+      try {
+        expect((await clipRgbFromBytes(name, bytes)).length).toBe(CLIP_FLOATS_PER_IMAGE);
+        outcomes.decoded++;
+      } catch (error) {
+        expect(error).toBeInstanceOf(ImageDecodeError);
+        expect(String(error)).toContain(name);
+        outcomes.refused++;
+      }
+    }
+    // Both kinds happen: damage libjpeg-turbo refuses goes to sharp, which decodes what it can.
+    expect(outcomes.decoded).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(0);
   });
 
   it('rejects a corrupt or missing file with an error naming it', async () => {

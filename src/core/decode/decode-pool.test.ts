@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIP_FLOATS_PER_IMAGE, decodeClipRgb, writeNormalisedChw } from './clip-preprocess.js';
+import { runPixelChecks } from '../health/pixel-checks.js';
 import { DecodePool, decodeChildExecArgv, defaultDecodeProcesses, resolveDecodeChildUrl } from './decode-pool.js';
 
 const STRIDE = CLIP_FLOATS_PER_IMAGE;
@@ -106,6 +107,35 @@ describe('DecodePool', () => {
     await doomed.close();
     expect(replacement.filter(isAlive)).toEqual([]);
     await expect(doomed.decode(images, 'rgb-u8')).rejects.toThrow(/closed/);
+  });
+
+  it("runs the health stage's pixel checks as this process would, naming failed images by their display path", async () => {
+    const paths = [...images, corrupt];
+    const shown = paths.map((p) => `shown/${basename(p)}`);
+    const [there, here] = await Promise.all([pool.check(paths, shown), runPixelChecks(paths, shown)]);
+    expect(Array.from(there.stats)).toEqual(Array.from(here.stats));
+    expect(there.hashes).toEqual(here.hashes);
+    expect(there.contentHashes).toEqual(here.contentHashes);
+    expect(there.problems).toEqual(here.problems);
+    expect(there.problems.map((p) => p.file)).toEqual(['shown/corrupt.jpg']);
+    await expect(pool.check(paths, shown.slice(1))).rejects.toThrow(RangeError);
+  });
+
+  it("reports a killed process's unchecked images as problems, by name", async () => {
+    const doomed = new DecodePool({ maxProcesses: 1 });
+    try {
+      await doomed.check(images.slice(0, 1), ['warm-up']); // a ready process
+      const big = Array.from({ length: 40 }, () => images[0] as string);
+      const running = doomed.check(big, big.map((_, i) => `image-${i}.jpg`));
+      process.kill(doomed.processIds[0] as number, 'SIGKILL');
+      const checks = await running;
+      expect(checks.hashes.every((h) => h === null)).toBe(true);
+      expect(checks.stats.every((v) => Number.isNaN(v))).toBe(true);
+      expect(checks.problems).toHaveLength(big.length);
+      expect(checks.problems[7]?.message).toMatch(/^image-7\.jpg cannot be decoded \(the decode process exited \(signal SIGKILL\) while checking its chunk\)/);
+    } finally {
+      await doomed.close();
+    }
   });
 
   it('rejects cancelled chunks with the abort reason at once and stays usable', async () => {

@@ -12,6 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { failedPixelChecks, type PixelChecks } from '../health/pixel-checks.js';
 import { withoutTsxFlags } from '../project/spawn-worker.js';
 import type { DecodeChildFailure, DecodeChildReply, DecodeChildRequest, DecodedPixelFormat } from './decode-pool-protocol.js';
 
@@ -68,11 +69,15 @@ function errorLine(stderr: string): string {
   return lines.find((line) => /^[A-Za-z]*(Error|Exception)\b/.test(line)) ?? lines.at(-1) ?? '';
 }
 
+/** What a chunk asks of its process: CLIP inputs, or the health stage's pixel checks. */
+type Work = { type: 'decode'; format: DecodedPixelFormat } | { type: 'check'; displayPaths: string[] };
+type Answer = DecodedChunk | PixelChecks;
+
 interface Job {
   id: number;
   paths: string[];
-  format: DecodedPixelFormat;
-  resolve: (chunk: DecodedChunk) => void;
+  work: Work;
+  resolve: (answer: Answer) => void;
   reject: (error: unknown) => void;
   settled: boolean;
   signal: AbortSignal | undefined;
@@ -115,16 +120,30 @@ export class DecodePool {
    * `failures`); rejects only when `signal` aborts, the pool closes, or decode processes cannot start.
    */
   decode(paths: readonly string[], format: DecodedPixelFormat, signal?: AbortSignal): Promise<DecodedChunk> {
+    return this.enqueue(paths, { type: 'decode', format }, signal) as Promise<DecodedChunk>;
+  }
+
+  /**
+   * The health stage's pixel checks of `paths` (runPixelChecks, in one process): decoding full-size images and the
+   * statistics over their pixels take ~14 ms an image, too much for the engine thread alone. Images that fail are
+   * reported in `problems`, named by `displayPaths`; rejects only as decode() does.
+   */
+  check(paths: readonly string[], displayPaths: readonly string[], signal?: AbortSignal): Promise<PixelChecks> {
+    if (displayPaths.length !== paths.length) return Promise.reject(new RangeError(`${paths.length} paths but ${displayPaths.length} display paths`));
+    return this.enqueue(paths, { type: 'check', displayPaths: [...displayPaths] }, signal) as Promise<PixelChecks>;
+  }
+
+  private enqueue(paths: readonly string[], work: Work, signal: AbortSignal | undefined): Promise<Answer> {
     if (this.closed) return Promise.reject(new Error('The decode pool is closed'));
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<DecodedChunk>((resolve, reject) => {
+    return new Promise<Answer>((resolve, reject) => {
       const job: Job = {
         id: this.nextId++,
         paths: [...paths],
-        format,
+        work,
         signal,
         settled: false,
-        resolve: (chunk) => this.settle(job, () => resolve(chunk)),
+        resolve: (answer) => this.settle(job, () => resolve(answer)),
         reject: (error) => this.settle(job, () => reject(error)),
         onAbort: () => this.abort(job),
       };
@@ -167,7 +186,7 @@ export class DecodePool {
       while (slot.ready && slot.jobs.size < CHUNKS_PER_PROCESS && this.queue.length > 0) {
         const job = this.queue.shift() as Job;
         slot.jobs.set(job.id, job);
-        this.send(slot, { type: 'decode', id: job.id, paths: job.paths, format: job.format });
+        this.send(slot, job.work.type === 'decode' ? { type: 'decode', id: job.id, paths: job.paths, format: job.work.format } : { type: 'check', id: job.id, paths: job.paths, displayPaths: job.work.displayPaths });
       }
       this.updateRef(slot);
     }
@@ -213,7 +232,7 @@ export class DecodePool {
     } else {
       const job = slot.jobs.get(reply.id);
       slot.jobs.delete(reply.id);
-      job?.resolve({ pixels: reply.pixels, failures: reply.failures });
+      job?.resolve(reply.type === 'checked' ? reply.checks : { pixels: reply.pixels, failures: reply.failures });
     }
     this.dispatch();
   }
@@ -225,6 +244,10 @@ export class DecodePool {
     for (const job of slot.jobs.values()) {
       if (this.closed) {
         job.reject(new Error('The decode pool was closed'));
+        continue;
+      }
+      if (job.work.type === 'check') {
+        job.resolve(failedPixelChecks(job.work.displayPaths, `${detail} while checking its chunk`));
         continue;
       }
       const failures = job.paths.map((path, index) => ({ index, reason: `Cannot decode image ${path}: ${detail} while decoding its chunk` }));

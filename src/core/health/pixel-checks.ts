@@ -44,7 +44,7 @@ export async function runPixelChecks(absPaths: readonly string[], displayPaths: 
       } catch (error) {
         const name = displayPaths[i] ?? absPath;
         stats.fill(NaN, i * QUALITY_STATS_DIM, (i + 1) * QUALITY_STATS_DIM);
-        problems.push({ file: name, kind: 'corrupt-image', message: `${name} cannot be decoded (${asImageDecodeError(absPath, error).reason}); it is left out of the image-quality and duplicate checks.` });
+        problems.push(uncheckedImage(name, asImageDecodeError(absPath, error).reason));
         return null;
       } finally {
         options.onProgress?.(++done);
@@ -53,4 +53,19 @@ export async function runPixelChecks(absPaths: readonly string[], displayPaths: 
     options.signal,
   );
   return { stats, hashes, contentHashes, problems };
+}
+
+/** The problem of an image left out of the pixel checks. */
+function uncheckedImage(name: string, reason: string): InputProblem {
+  return { file: name, kind: 'corrupt-image', message: `${name} cannot be decoded (${reason}); it is left out of the image-quality and duplicate checks.` };
+}
+
+/** The checks of images none of which could be checked, each for `reason` (a decode process that died, say). */
+export function failedPixelChecks(displayPaths: readonly string[], reason: string): PixelChecks {
+  return {
+    stats: new Float32Array(displayPaths.length * QUALITY_STATS_DIM).fill(NaN),
+    hashes: displayPaths.map(() => null),
+    contentHashes: displayPaths.map(() => null),
+    problems: displayPaths.map((name) => uncheckedImage(name, reason)),
+  };
 }

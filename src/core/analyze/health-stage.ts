@@ -27,7 +27,6 @@ import {
   QUALITY_STATS_DIM,
   QUALITY_STATS_VERSION,
   qualityFlags,
-  runPixelChecks,
   summarizeClusters,
   type NearDuplicateThreshold,
 } from '../health/index.js';
@@ -36,6 +35,7 @@ import { alignProbabilities, classificationMetrics, encodeClassification } from 
 import { labelQuality } from '../labels-quality/label-quality.js';
 import type { ImageRow, ProjectStore } from '../store/project-store.js';
 import { detectionHealth, loadDetectionBoxes } from './detection-stage.js';
+import { PixelCheckRunner } from './pixel-check-runner.js';
 import { PIXEL_HASH_BYTES, pixelRow, readPixelRow } from './pixel-rows.js';
 
 export const HEALTH_RESULT_NAME = 'health';
@@ -177,31 +177,36 @@ async function pixelChecks(store: ProjectStore, images: readonly ImageRow[], roo
   });
   const todo = images.filter((r) => r.status === 'ok' && !done.has(r.idx));
   ctx.stage('Checking image quality', todo.length, 'quality');
-  for (let start = 0; start < todo.length; start += PIXEL_CHUNK) {
-    const chunk = todo.slice(start, start + PIXEL_CHUNK);
-    const checked = await runPixelChecks(
-      chunk.map((r) => path.join(root, r.path)),
-      chunk.map((r) => r.path),
-      { signal: ctx.signal, onProgress: (k) => ctx.progress(start + k) },
-    );
-    // The files were read whole for these checks: record their content hashes for later rescans (no second read).
-    const hashed = chunk.flatMap((r, i) => (r.contentHash === null && checked.contentHashes[i] ? [{ idx: r.idx, contentHash: checked.contentHashes[i] as string }] : []));
-    store.saveContentHashes(hashed);
-    const rows: number[] = [];
-    const values: Float32Array[] = [];
-    chunk.forEach((r, i) => {
-      const hash = checked.hashes[i] ?? null;
-      if (hash === null) return;
-      const s = checked.stats.subarray(i * QUALITY_STATS_DIM, (i + 1) * QUALITY_STATS_DIM);
-      stats.set(s, r.idx * QUALITY_STATS_DIM);
-      hashes[r.idx] = hash;
-      rows.push(r.idx);
-      values.push(pixelRow(s, hash));
-    });
-    const dim = QUALITY_STATS_DIM + PIXEL_HASH_BYTES / 4;
-    const packed = new Float32Array(rows.length * dim);
-    values.forEach((v, i) => packed.set(v, i * dim));
-    store.saveImageStats(QUALITY_STATS_VERSION, rows, dim, packed);
+  const runner = new PixelCheckRunner();
+  try {
+    for (let start = 0; start < todo.length; start += PIXEL_CHUNK) {
+      const chunk = todo.slice(start, start + PIXEL_CHUNK);
+      const checked = await runner.run(
+        chunk.map((r) => path.join(root, r.path)),
+        chunk.map((r) => r.path),
+        { signal: ctx.signal, onProgress: (k) => ctx.progress(start + k) },
+      );
+      // The files were read whole for these checks: record their content hashes for later rescans (no second read).
+      const hashed = chunk.flatMap((r, i) => (r.contentHash === null && checked.contentHashes[i] ? [{ idx: r.idx, contentHash: checked.contentHashes[i] as string }] : []));
+      store.saveContentHashes(hashed);
+      const rows: number[] = [];
+      const values: Float32Array[] = [];
+      chunk.forEach((r, i) => {
+        const hash = checked.hashes[i] ?? null;
+        if (hash === null) return;
+        const s = checked.stats.subarray(i * QUALITY_STATS_DIM, (i + 1) * QUALITY_STATS_DIM);
+        stats.set(s, r.idx * QUALITY_STATS_DIM);
+        hashes[r.idx] = hash;
+        rows.push(r.idx);
+        values.push(pixelRow(s, hash));
+      });
+      const dim = QUALITY_STATS_DIM + PIXEL_HASH_BYTES / 4;
+      const packed = new Float32Array(rows.length * dim);
+      values.forEach((v, i) => packed.set(v, i * dim));
+      store.saveImageStats(QUALITY_STATS_VERSION, rows, dim, packed);
+    }
+  } finally {
+    await runner.close();
   }
   return { stats, hashes };
 }

@@ -72,15 +72,55 @@ function brightnessPercentiles(pixels: RawPixels): [number, number] {
     for (const v of pixels.data) hist[v] = (hist[v] as number) + 1;
     return [histogramQuantile(hist, n, 0.99) / 255, histogramQuantile(hist, n, 0.05) / 255];
   }
-  const b = new Float32Array(n);
-  const d = pixels.data;
-  for (let p = 0; p < n; p++) {
-    const r = d[3 * p] as number;
-    const g = d[3 * p + 1] as number;
-    const bl = d[3 * p + 2] as number;
-    b[p] = Math.sqrt(0.241 * r * r + 0.691 * g * g + 0.068 * bl * bl) / 255;
+  const at99 = 0.99 * (n - 1);
+  const at5 = 0.05 * (n - 1);
+  const ranks = [Math.floor(at99), Math.min(n - 1, Math.floor(at99) + 1), Math.floor(at5), Math.min(n - 1, Math.floor(at5) + 1)];
+  const [lo99, hi99, lo5, hi5] = brightnessOrderStatistics(pixels.data, n, ranks) as [number, number, number, number];
+  // numpy's linear interpolation, as selecting the two neighbouring order statistics gave it.
+  return [lo99 + (hi99 - lo99) * (at99 - Math.floor(at99)), lo5 + (hi5 - lo5) * (at5 - Math.floor(at5))];
+}
+
+/**
+ * The brightnesses of the given ranks among the RGB pixels in `d`, as float32 (CleanVision's sqrt(0.241 r² +
+ * 0.691 g² + 0.068 b²) / 255). Brightness rises with the sum under the root, so pixels are counted into buckets of
+ * that sum's integer part, and only the pixels in the buckets holding those ranks are kept and searched: two passes
+ * over the pixels, where selecting in a float array of them all took twice as long.
+ */
+function brightnessOrderStatistics(d: Uint8Array, n: number, ranks: readonly number[]): number[] {
+  const counts = new Int32Array(65026); // sums lie in [0, 65025]
+  for (let p = 0, i = 0; p < n; p++, i += 3) {
+    const r = d[i] as number;
+    const g = d[i + 1] as number;
+    const b = d[i + 2] as number;
+    const bucket = Math.floor(0.241 * r * r + 0.691 * g * g + 0.068 * b * b);
+    counts[bucket] = (counts[bucket] as number) + 1;
   }
-  return [selectQuantile(b, 0.99), selectQuantile(b, 0.05)];
+  // Each rank's bucket, and its rank within the bucket.
+  const wanted = ranks.map((rank) => {
+    let bucket = 0;
+    let below = 0;
+    while (below + (counts[bucket] as number) <= rank) below += counts[bucket++] as number;
+    return { bucket, within: rank - below };
+  });
+  const slotOf = new Int8Array(65026).fill(-1);
+  const kept: Float64Array[] = [];
+  for (const { bucket } of wanted) {
+    if (slotOf[bucket] !== -1) continue;
+    slotOf[bucket] = kept.length;
+    kept.push(new Float64Array(counts[bucket] as number));
+  }
+  const fill = new Int32Array(kept.length);
+  for (let p = 0, i = 0; p < n; p++, i += 3) {
+    const r = d[i] as number;
+    const g = d[i + 1] as number;
+    const b = d[i + 2] as number;
+    const sum = 0.241 * r * r + 0.691 * g * g + 0.068 * b * b;
+    const slot = slotOf[Math.floor(sum)] as number;
+    if (slot < 0) continue;
+    (kept[slot] as Float64Array)[fill[slot] as number] = sum;
+    fill[slot] = (fill[slot] as number) + 1;
+  }
+  return wanted.map(({ bucket, within }) => Math.fround(Math.sqrt(selectKth(kept[slotOf[bucket] as number] as Float64Array, within)) / 255));
 }
 
 /** Linear-interpolated quantile of integer values given as a histogram of counts. */
@@ -100,21 +140,8 @@ function histogramQuantile(hist: Float64Array, n: number, q: number): number {
   return a + (b - a) * (pos - lo);
 }
 
-/** Quantile by in-place selection (O(n); reorders `values`). */
-function selectQuantile(values: Float32Array, q: number): number {
-  const n = values.length;
-  const pos = q * (n - 1);
-  const lo = Math.floor(pos);
-  const a = selectKth(values, lo);
-  if (lo + 1 >= n) return a;
-  // After selection everything right of `lo` is >= a: the next order statistic is their minimum.
-  let b = Infinity;
-  for (let i = lo + 1; i < n; i++) if ((values[i] as number) < b) b = values[i] as number;
-  return a + (b - a) * (pos - lo);
-}
-
 /** Hoare-style quickselect: leaves the k-th smallest at index k, smaller left, larger right. */
-function selectKth(a: Float32Array, k: number): number {
+function selectKth(a: Float32Array | Float64Array, k: number): number {
   let left = 0;
   let right = a.length - 1;
   while (left < right) {
@@ -141,11 +168,19 @@ function selectKth(a: Float32Array, k: number): number {
 
 /** PIL Image.entropy(): entropy in bits of the concatenated band histograms. */
 function bandEntropyBits(pixels: RawPixels): number {
-  const hist = new Float64Array(256 * pixels.channels);
+  const hist = new Int32Array(256 * pixels.channels);
   const d = pixels.data;
-  for (let i = 0; i < d.length; i++) {
-    const bin = (i % pixels.channels) * 256 + (d[i] as number);
-    hist[bin] = (hist[bin] as number) + 1;
+  if (pixels.channels === 1) {
+    for (let i = 0; i < d.length; i++) hist[d[i] as number] = (hist[d[i] as number] as number) + 1;
+  } else {
+    for (let i = 0; i < d.length; i += 3) {
+      const r = d[i] as number;
+      const g = 256 + (d[i + 1] as number);
+      const b = 512 + (d[i + 2] as number);
+      hist[r] = (hist[r] as number) + 1;
+      hist[g] = (hist[g] as number) + 1;
+      hist[b] = (hist[b] as number) + 1;
+    }
   }
   const total = d.length;
   let entropy = 0;
@@ -223,15 +258,16 @@ function histogramCountStd(gray: Uint8Array): number {
 /** 99th percentile (nearest rank) of the per-pixel channel spread; 0 for one-channel images. */
 function channelSpreadP99(pixels: RawPixels): number {
   if (pixels.channels === 1) return 0;
-  const hist = new Float64Array(256);
+  const hist = new Int32Array(256);
   const d = pixels.data;
   const n = pixels.width * pixels.height;
   for (let p = 0; p < n; p++) {
     const r = d[3 * p] as number;
     const g = d[3 * p + 1] as number;
     const b = d[3 * p + 2] as number;
-    const spread = Math.max(r, g, b) - Math.min(r, g, b);
-    hist[spread] = (hist[spread] as number) + 1;
+    const high = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const low = r < g ? (r < b ? r : b) : g < b ? g : b;
+    hist[high - low] = (hist[high - low] as number) + 1;
   }
   const rank = Math.ceil(0.99 * n);
   let seen = 0;

@@ -124,8 +124,8 @@ export class DecodePool {
   }
 
   /**
-   * The health stage's pixel checks of `paths` (runPixelChecks, in one process): decoding full-size images and the
-   * statistics over their pixels take ~14 ms an image, too much for the engine thread alone. Images that fail are
+   * The health stage's pixel checks of `paths` (runPixelChecks, in one process): decoding a full-size image and
+   * the statistics over its pixels take over 10 ms, too much for the engine thread alone. Images that fail are
    * reported in `problems`, named by `displayPaths`; rejects only as decode() does.
    */
   check(paths: readonly string[], displayPaths: readonly string[], signal?: AbortSignal): Promise<PixelChecks> {

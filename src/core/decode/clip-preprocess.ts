@@ -64,12 +64,11 @@ export async function clipRgbFromBytes(absPath: string, bytes: Buffer): Promise<
     }
     const { image, isJpeg } = openImageBytes(absPath, bytes);
     // Sides as displayed (EXIF orientations 5–8 swap them): from the JPEG header where it was read whole.
-    const known = isJpeg && jpeg?.orientation ? { ...jpeg, orientation: jpeg.orientation } : null;
-    const metadata = known ? null : await image.metadata();
-    const [width, height] = known
-      ? known.orientation >= 5
-        ? [known.height, known.width]
-        : [known.width, known.height]
+    const header = isJpeg && jpeg?.orientation ? jpeg : null;
+    const metadata = header ? null : await image.metadata();
+    const swapped = (header?.orientation ?? 1) >= 5;
+    const [width, height] = header
+      ? swapped ? [header.height, header.width] : [header.width, header.height]
       : [metadata?.autoOrient.width ?? 0, metadata?.autoOrient.height ?? 0];
     if (!(width > 0 && height > 0)) throw new Error('the image has no size');
     const rgb =

@@ -51,8 +51,8 @@ async function checked({ id, paths, displayPaths }: Extract<DecodeChildRequest, 
   checking.set(id, stop);
   try {
     return { type: 'checked', id, checks: await runPixelChecks(paths, displayPaths, { concurrency: imagesInFlight, signal: stop.signal }) };
-  } catch {
-    return { type: 'checked', id, checks: failedPixelChecks(displayPaths, 'cancelled') };
+  } catch (error) {
+    return { type: 'checked', id, checks: failedPixelChecks(displayPaths, stop.signal.aborted ? 'cancelled' : error instanceof Error ? error.message : String(error)) };
   } finally {
     checking.delete(id);
   }

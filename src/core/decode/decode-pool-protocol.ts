@@ -1,6 +1,7 @@
 /**
  * Messages between DecodePool (parent) and decode.child.ts, sent over the IPC channel with `serialization:
- * 'advanced'` (V8's serializer), so a chunk's pixels travel as one typed array, not as JSON.
+ * 'advanced'` (V8's serializer), so a chunk's pixels travel as one typed array, not as JSON, where they do not
+ * travel through a pixel file (pixel-files.ts).
  */
 import type { PixelChecks } from '../health/pixel-checks.js';
 
@@ -11,7 +12,8 @@ import type { PixelChecks } from '../health/pixel-checks.js';
 export type DecodedPixelFormat = 'rgb-u8' | 'clip-f32';
 
 export type DecodeChildRequest =
-  | { type: 'decode'; id: number; paths: string[]; format: DecodedPixelFormat }
+  /** `slot`: write the pixels to that pixel file (pixel-files.ts) rather than into the reply, if it can. */
+  | { type: 'decode'; id: number; paths: string[]; format: DecodedPixelFormat; slot?: number }
   /** The health stage's pixel checks (quality stats, pixel and content hashes); `displayPaths` name images in problems. */
   | { type: 'check'; id: number; paths: string[]; displayPaths: string[] }
   /** Stop starting images of chunk `id`; the reply still comes, with the unstarted images marked cancelled. */
@@ -31,5 +33,7 @@ export type DecodeChildReply =
    * follows the requested format (Uint8Array or Float32Array).
    */
   | { type: 'decoded'; id: number; pixels: Uint8Array | Float32Array; failures: DecodeChildFailure[] }
+  /** As 'decoded', the pixels being the first `byteLength` bytes of pixel file `slot`. */
+  | { type: 'decoded-to-file'; id: number; slot: number; byteLength: number; failures: DecodeChildFailure[] }
   /** The pixel checks of a 'check' chunk; a cancelled one answers too, its results then unused. */
   | { type: 'checked'; id: number; checks: PixelChecks };

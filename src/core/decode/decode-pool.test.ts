@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -64,6 +65,32 @@ describe('DecodePool', () => {
       const expected = new Float32Array(STRIDE);
       writeNormalisedChw(here, expected, 0);
       expect(floats.pixels.subarray(i * STRIDE, (i + 1) * STRIDE)).toEqual(expected);
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('hands pixels over in unlinked shared-memory files, and over IPC where it has none, alike', async () => {
+    const [pid] = pool.processIds;
+    // The pool's processes hold their pixel files after the IPC channel; they are gone from /dev/shm already.
+    expect(readlinkSync(`/proc/${pid}/fd/4`)).toMatch(/^\/dev\/shm\/dataset-health-pixels-.* \(deleted\)$/);
+    const overIpc = new DecodePool({ maxProcesses: 1, pixelFileDir: null });
+    try {
+      const chunks = [images, images.slice(1, 3), images.slice(0, 1)]; // a shorter chunk after a longer one
+      for (const format of ['rgb-u8', 'clip-f32'] as const) {
+        const viaFiles = await Promise.all(chunks.map((chunk) => pool.decode(chunk, format)));
+        const viaIpc = await Promise.all(chunks.map((chunk) => overIpc.decode(chunk, format)));
+        expect(viaFiles).toEqual(viaIpc);
+        expect(viaFiles.map((chunk) => chunk.pixels.length)).toEqual(chunks.map((chunk) => chunk.length * STRIDE));
+      }
+      const held = readdirSync(`/proc/${overIpc.processIds[0]}/fd`).map((fd) => {
+        try {
+          return readlinkSync(`/proc/${overIpc.processIds[0]}/fd/${fd}`);
+        } catch {
+          return ''; // closed meanwhile
+        }
+      });
+      expect(held.filter((target) => target.includes('dataset-health-pixels'))).toEqual([]);
+    } finally {
+      await overIpc.close();
     }
   });
 

@@ -2,7 +2,8 @@
  * A pool of decode processes (decode.child.ts). One Node process tops out at a few hundred images/s of sharp
  * decoding whatever its thread count; separate processes scale with cores, so the CLIP pipeline decodes here.
  *
- * Work goes in chunks (a few images each), each answered by one message holding all its pixels. Processes start
+ * Work goes in chunks (a few images each), each answered by one message holding all its pixels, or, on Linux, by a
+ * short message saying which of the process's shared-memory pixel files holds them (pixel-files.ts). Processes start
  * lazily, only while queued chunks outnumber the free places, so a small job starts one process, not one per core.
  * A process holds at most CHUNKS_PER_PROCESS chunks (one decoding, one waiting), the rest wait here as paths only.
  * A process that dies fails its chunks' images with a reason naming each file and is replaced on demand;
@@ -13,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { failedPixelChecks, type PixelChecks } from '../health/pixel-checks.js';
+import { closePixelFiles, openPixelFiles, readPixelFile } from './pixel-files.js';
 import { withoutTsxFlags } from '../project/spawn-worker.js';
 import type { DecodeChildFailure, DecodeChildReply, DecodeChildRequest, DecodedPixelFormat } from './decode-pool-protocol.js';
 
@@ -38,6 +40,8 @@ export interface DecodePoolOptions {
   imagesInFlightPerProcess?: number;
   /** The child script; default the built decode.child.js beside this module, else the TypeScript source. */
   childUrl?: URL;
+  /** Where pixel files are made (pixel-files.ts); null: pixels always travel over IPC. Default /dev/shm (Linux). */
+  pixelFileDir?: string | null;
 }
 
 /** One process per core: decoding is the bottleneck of a GPU pipeline, and idle processes cost no CPU. */
@@ -90,12 +94,15 @@ interface Slot {
   /** Chunks sent and not answered yet, including cancelled ones (they still occupy the process). */
   jobs: Map<number, Job>;
   stderrTail: string;
+  /** Its pixel files (pixel-files.ts), one per chunk it may hold, or null: pixels come over IPC. */
+  pixelFiles: { fds: number[]; free: number[] } | null;
 }
 
 export class DecodePool {
   readonly maxProcesses: number;
   private readonly imagesInFlight: number;
   private readonly childUrl: URL;
+  private readonly pixelFileDir: string | null | undefined;
   private readonly queue: Job[] = [];
   private readonly slots = new Set<Slot>();
   private nextId = 1;
@@ -108,6 +115,7 @@ export class DecodePool {
     const childUrl = options.childUrl ?? resolveDecodeChildUrl();
     if (!childUrl) throw new Error(`The decode process script (${CHILD_NAME}.js) is missing beside ${fileURLToPath(import.meta.url)}`);
     this.childUrl = childUrl;
+    this.pixelFileDir = options.pixelFileDir;
   }
 
   /** Process ids of the live decode processes. */
@@ -186,7 +194,7 @@ export class DecodePool {
       while (slot.ready && slot.jobs.size < CHUNKS_PER_PROCESS && this.queue.length > 0) {
         const job = this.queue.shift() as Job;
         slot.jobs.set(job.id, job);
-        this.send(slot, job.work.type === 'decode' ? { type: 'decode', id: job.id, paths: job.paths, format: job.work.format } : { type: 'check', id: job.id, paths: job.paths, displayPaths: job.work.displayPaths });
+        this.send(slot, job.work.type === 'decode' ? { type: 'decode', id: job.id, paths: job.paths, format: job.work.format, slot: slot.pixelFiles?.free.pop() } : { type: 'check', id: job.id, paths: job.paths, displayPaths: job.work.displayPaths });
       }
       this.updateRef(slot);
     }
@@ -200,14 +208,16 @@ export class DecodePool {
   }
 
   private start(): void {
+    const pixelFds = this.pixelFileDir === null ? null : openPixelFiles(CHUNKS_PER_PROCESS, this.pixelFileDir);
     const child = fork(fileURLToPath(this.childUrl), [], {
       execArgv: decodeChildExecArgv(this.childUrl),
       serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // The pixel files follow the IPC channel, at FIRST_PIXEL_FILE_FD.
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc', ...(pixelFds ?? [])],
       // Under Electron, process.execPath is the app: run the child as plain Node.
       env: { ...process.env, DATASET_HEALTH_DECODE_IN_FLIGHT: String(this.imagesInFlight), ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) },
     });
-    const slot: Slot = { process: child, ready: false, jobs: new Map(), stderrTail: '' };
+    const slot: Slot = { process: child, ready: false, jobs: new Map(), stderrTail: '', pixelFiles: pixelFds ? { fds: pixelFds, free: pixelFds.map((_, i) => i) } : null };
     this.slots.add(slot);
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       slot.stderrTail = (slot.stderrTail + text).slice(-STDERR_TAIL_CHARS);
@@ -232,13 +242,28 @@ export class DecodePool {
     } else {
       const job = slot.jobs.get(reply.id);
       slot.jobs.delete(reply.id);
-      job?.resolve(reply.type === 'checked' ? reply.checks : { pixels: reply.pixels, failures: reply.failures });
+      if (job) job.resolve(reply.type === 'checked' ? reply.checks : reply.type === 'decoded' ? { pixels: reply.pixels, failures: reply.failures } : this.fromPixelFile(slot, job, reply));
+      if (reply.type === 'decoded-to-file') slot.pixelFiles?.free.push(reply.slot);
     }
     this.dispatch();
   }
 
+  /** A chunk's pixels from the pixel file its process wrote them to; a file that cannot be read fails the chunk's images. */
+  private fromPixelFile(slot: Slot, job: Job, reply: Extract<DecodeChildReply, { type: 'decoded-to-file' }>): DecodedChunk {
+    const format = job.work.type === 'decode' ? job.work.format : 'rgb-u8';
+    const fd = slot.pixelFiles?.fds[reply.slot];
+    try {
+      if (fd === undefined) throw new Error(`no pixel file ${reply.slot}`);
+      return { pixels: readPixelFile(fd, format, reply.byteLength), failures: reply.failures };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { pixels: new Uint8Array(0), failures: job.paths.map((path, index) => ({ index, reason: `Cannot decode image ${path}: ${reason}` })) };
+    }
+  }
+
   private onProcessGone(slot: Slot, why: string): void {
     this.slots.delete(slot);
+    if (slot.pixelFiles) closePixelFiles(slot.pixelFiles.fds);
     const stderr = errorLine(slot.stderrTail);
     const detail = `the decode process exited (${why})${stderr ? `: ${stderr}` : ''}`;
     for (const job of slot.jobs.values()) {

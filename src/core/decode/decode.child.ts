@@ -1,11 +1,14 @@
 /**
  * Wiring only: a decode process of DecodePool. Decodes the chunks it is sent (decode-chunk.ts) and sends each back
- * as one typed array, or runs the health stage's pixel checks on them (health/pixel-checks.ts). It runs as a separate process because one Node process tops out at a few hundred images/s
- * of sharp decoding however many threads it uses, while processes scale with cores.
+ * as one typed array (through a pixel file where the parent gave it one: pixel-files.ts), or runs the health
+ * stage's pixel checks on them (health/pixel-checks.ts). It runs as a separate process because one Node process
+ * tops out at a few hundred images/s of sharp decoding however many threads it uses, while processes scale with
+ * cores.
  */
 import sharp from 'sharp';
 import type { DecodeChildReply, DecodeChildRequest } from './decode-pool-protocol.js';
 import { decodeChunk } from './decode-chunk.js';
+import { FIRST_PIXEL_FILE_FD, writePixelFile } from './pixel-files.js';
 import { failedPixelChecks, runPixelChecks } from '../health/pixel-checks.js';
 
 const send = process.send?.bind(process);
@@ -39,8 +42,9 @@ process.on('message', (request: DecodeChildRequest) => {
   });
 });
 
-async function decoded({ id, paths, format }: Extract<DecodeChildRequest, { type: 'decode' }>): Promise<DecodeChildReply> {
+async function decoded({ id, paths, format, slot }: Extract<DecodeChildRequest, { type: 'decode' }>): Promise<DecodeChildReply> {
   const { pixels, failures } = await decodeChunk(paths, format, imagesInFlight, () => cancelled.has(id));
+  if (slot !== undefined && writePixelFile(FIRST_PIXEL_FILE_FD + slot, pixels)) return { type: 'decoded-to-file', id, slot, byteLength: pixels.byteLength, failures };
   return { type: 'decoded', id, pixels, failures };
 }
 

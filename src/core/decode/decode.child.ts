@@ -21,6 +21,7 @@ sharp.concurrency(1);
 sharp.cache(false);
 
 const cancelled = new Set<number>();
+let pixelFilesWritable = true;
 /** Pixel checks running, by chunk: a cancel aborts them. */
 const checking = new Map<number, AbortController>();
 // Chunks run one after another, so at most `imagesInFlight` images are decoding; the parent sends the next chunk
@@ -44,7 +45,10 @@ process.on('message', (request: DecodeChildRequest) => {
 
 async function decoded({ id, paths, format, slot }: Extract<DecodeChildRequest, { type: 'decode' }>): Promise<DecodeChildReply> {
   const { pixels, failures } = await decodeChunk(paths, format, imagesInFlight, () => cancelled.has(id));
-  if (slot !== undefined && writePixelFile(FIRST_PIXEL_FILE_FD + slot, pixels)) return { type: 'decoded-to-file', id, slot, byteLength: pixels.byteLength, failures };
+  if (slot !== undefined && pixelFilesWritable) {
+    if (writePixelFile(FIRST_PIXEL_FILE_FD + slot, pixels)) return { type: 'decoded-to-file', id, slot, byteLength: pixels.byteLength, failures };
+    pixelFilesWritable = false; // /dev/shm is full (a container's is often 64 MB): IPC from now on, not a failed write a chunk
+  }
   return { type: 'decoded', id, pixels, failures };
 }
 

@@ -46,6 +46,11 @@ describe.runIf(process.platform === 'linux')('pixel files', () => {
     expect(() => readPixelFile(fd, 'clip-f32', 6)).toThrow('is not clip-f32');
     closePixelFiles([fd]);
     expect(writePixelFile(fd, new Uint8Array(10))).toBe(false);
+    const dir = freshDir();
+    closeSync(openSync(join(dir, 'read-only'), 'w'));
+    const readOnly = openSync(join(dir, 'read-only'), 'r');
+    expect(writePixelFile(readOnly, new Uint8Array(10))).toBe(false);
+    closeSync(readOnly);
   });
 
   it('are not made where the directory is missing or is a file', () => {

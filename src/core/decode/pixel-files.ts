@@ -10,7 +10,7 @@
  * IPC. Each file is unlinked as soon as it is open, so nothing is left behind whatever way the processes end; it
  * lives while a descriptor to it does, and holds at most its largest chunk.
  */
-import { closeSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecodedPixelFormat } from './decode-pool-protocol.js';
 
@@ -62,6 +62,11 @@ export function writePixelFile(fd: number, pixels: Uint8Array | Float32Array): b
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, written);
     return true;
   } catch {
+    try {
+      ftruncateSync(fd, 0); // what a partial write took from a full /dev/shm goes back to the other processes
+    } catch {
+      // Not a file we can shrink: it holds nothing then.
+    }
     return false;
   }
 }

@@ -28,9 +28,9 @@ const scanned = (path: string): ScannedImage => ({
 const ctx = (): JobContext => ({ signal: new AbortController().signal, stage: () => undefined, progress: () => undefined });
 
 /** Embeds each image as [its number]; the model run of a batch holding `failOn` throws as a lost GPU would. */
-function standIn(provider: string, failOn: string | null, seen: string[], notices: string[] = []): Embedder {
+function standIn(provider: string, failOn: string | null, seen: string[], notices: string[] = [], preprocessing?: string): Embedder {
   return {
-    info: { id: 'stand-in', name: 'Stand-in CLIP', dim: 1, executionProvider: provider },
+    info: { id: 'stand-in', name: 'Stand-in CLIP', dim: 1, executionProvider: provider, ...(preprocessing ? { preprocessing } : {}) },
     batchSize: 2,
     notices,
     async prepare(absPaths: readonly string[]): Promise<PreparedBatch> {
@@ -106,5 +106,23 @@ describe('embedMissing', () => {
     const notice = 'Stand-in CLIP runs from normalised floats, without an RGB-input copy (slower, most of all on a GPU): a subgraph reads pixel_values';
     await embedMissing(store, { root: '/data/set', modelCacheDir: '/models', providerPlan: plan() }, ctx(), async () => standIn('webgpu', null, [], [notice]));
     expect(datasetSummary(store, 'id').problems).toEqual([expect.objectContaining({ file: 'Stand-in CLIP', kind: 'model-input', message: notice })]);
+  });
+
+  it('embeds every image again, and says why, once the preprocessing revision changes', async () => {
+    const options = { root: '/data/set', modelCacheDir: '/models', providerPlan: plan() };
+    // Embeddings of the app before revisions were stored, then of the current one.
+    await embedMissing(store, options, ctx(), async () => standIn('webgpu', null, []));
+    const upgraded: string[] = [];
+    await embedMissing(store, options, ctx(), async () => standIn('webgpu', null, upgraded, [], 'hf-clip-2026-11-27'));
+    expect(upgraded).toHaveLength(IMAGES.length);
+    expect(datasetSummary(store, 'id').problems).toEqual([
+      expect.objectContaining({ file: 'Stand-in CLIP', kind: 'preprocessing-changed', message: expect.stringContaining('every image is embedded again') }),
+    ]);
+
+    const again: string[] = [];
+    await embedMissing(store, options, ctx(), async () => standIn('webgpu', null, again, [], 'hf-clip-2026-11-27'));
+    expect(again).toEqual([]);
+    expect(store.embeddedCount('stand-in')).toBe(IMAGES.length);
+    expect(datasetSummary(store, 'id').problems).toEqual([]);
   });
 });

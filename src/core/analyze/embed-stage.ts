@@ -34,11 +34,14 @@ export async function embedMissing(store: ProjectStore, options: EmbedStageOptio
   const loaded = await load(options.model, { modelCacheDir: options.modelCacheDir, providers: plan.providers, batchSize: defaultBatchSize });
   try {
     const { info } = loaded;
-    store.saveEmbedder(info);
+    const { dropped } = store.saveEmbedder(info);
     const done = new Set(store.embeddedIdxs(info.id));
     const todo = store.listImages().filter((row) => row.status === 'ok' && !done.has(row.idx));
     const pathOf = new Map(todo.map((row) => [row.idx, row.path]));
     const problems = new ProblemList(20);
+    if (dropped === 'preprocessing') {
+      problems.add({ file: info.name, kind: 'preprocessing-changed', message: "its embeddings were made with an earlier image preprocessing (crop and resize), so every image is embedded again" });
+    }
     const onnx = info.executionProvider !== 'none';
     const tried = loaded instanceof OnnxClipEmbedder ? loaded.skippedProviders : [];
     const skipped: ProviderSkip[] = onnx ? [...plan.excluded.map((e) => ({ ...e, stage: 'unavailable' as const })), ...tried] : [];

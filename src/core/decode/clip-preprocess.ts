@@ -18,6 +18,14 @@ export const CLIP_IMAGE_SIZE_PX = 224;
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
 
+/**
+ * The revision of what this module makes of an image, stored with a CLIP embedder's embeddings. Raise it when the
+ * crop, the filter or the colour handling changes what the model sees (not for a level of rounding): the next
+ * analysis then embeds every image again, rather than mix vectors of two crops in one map. '2026-11-27': Hugging
+ * Face's geometry and Pillow's filter (before, sharp's cover crop: 13.6 levels off on a test photo).
+ */
+export const CLIP_PREPROCESSING_REVISION = 'hf-clip-2026-11-27';
+
 const PIXELS_PER_IMAGE = CLIP_IMAGE_SIZE_PX * CLIP_IMAGE_SIZE_PX;
 /** Floats one image occupies in a [batch, 3, 224, 224] tensor. */
 export const CLIP_FLOATS_PER_IMAGE = 3 * PIXELS_PER_IMAGE;

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOddModel } from '../../../test/fixtures/models/odd-models.js';
 import { writeTinyClipModel } from '../../../test/fixtures/models/tiny-clip.js';
+import { CLIP_PREPROCESSING_REVISION } from '../decode/clip-preprocess.js';
 import { OnnxClipEmbedder } from './onnx-clip-embedder.js';
 
 const DIM = 512;
@@ -49,7 +50,7 @@ afterAll(async () => {
 
 describe('OnnxClipEmbedder', () => {
   it('describes itself with the output dimension and the provider in use', () => {
-    expect(embedder.info).toEqual({ id: 'test-tiny', name: 'Tiny CLIP', dim: DIM, executionProvider: 'cpu' });
+    expect(embedder.info).toEqual({ id: 'test-tiny', name: 'Tiny CLIP', dim: DIM, executionProvider: 'cpu', preprocessing: CLIP_PREPROCESSING_REVISION });
     expect(embedder.batchSize).toBe(4);
   });
 

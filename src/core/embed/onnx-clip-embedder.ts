@@ -8,7 +8,7 @@
 import { rm, stat } from 'node:fs/promises';
 import type { EmbedderInfo } from '../../shared/model/dataset.js';
 import { mapWithConcurrency } from '../dataset/concurrency.js';
-import { CLIP_FLOATS_PER_IMAGE, decodeClipRgb } from '../decode/clip-preprocess.js';
+import { CLIP_FLOATS_PER_IMAGE, CLIP_PREPROCESSING_REVISION, decodeClipRgb } from '../decode/clip-preprocess.js';
 import { DecodePool, defaultDecodeProcesses, resolveDecodeChildUrl } from '../decode/decode-pool.js';
 import { InThreadClipRunner, OPTIMUM_CLIP_TENSORS, type ClipRunner, type ClipTensorNames } from './clip-session.js';
 import { resolveClipWorkerUrl, WorkerClipRunner } from './clip-worker-runner.js';
@@ -106,6 +106,7 @@ export class OnnxClipEmbedder implements Embedder {
       dim: runner.info.dim,
       executionProvider: runner.info.provider,
       ...(options.modelDir ? { modelDir: options.modelDir } : {}),
+      preprocessing: CLIP_PREPROCESSING_REVISION,
     };
     let batchSize: number;
     try {

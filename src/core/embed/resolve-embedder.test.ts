@@ -6,6 +6,7 @@ import { writeTinyClipModel } from '../../../test/fixtures/models/tiny-clip.js';
 import type { Embedder } from './embedder.js';
 import { defaultBatchSize } from './providers.js';
 import { clipVitB32Path, resolveEmbedder } from './resolve-embedder.js';
+import { CLIP_PREPROCESSING_REVISION } from '../decode/clip-preprocess.js';
 
 let dir: string;
 let emptyCache: string;
@@ -36,7 +37,7 @@ describe('resolveEmbedder', () => {
   it('defaults to the pixels embedder when CLIP is not cached, and to CLIP when it is', async () => {
     expect((await infoOf(undefined, emptyCache)).id).toBe('pixels-v1');
     // A vision tower placed by hand where the model manager keeps ViT-B/32 still loads (no manifest, unverified).
-    expect(await infoOf(undefined, fullCache)).toEqual({ id: 'clip-vit-b32', name: 'CLIP ViT-B/32', dim: 512, executionProvider: 'cpu', modelDir: join(fullCache, 'clip-vit-b32') });
+    expect(await infoOf(undefined, fullCache)).toEqual({ id: 'clip-vit-b32', name: 'CLIP ViT-B/32', dim: 512, executionProvider: 'cpu', modelDir: join(fullCache, 'clip-vit-b32'), preprocessing: CLIP_PREPROCESSING_REVISION });
   });
 
   it('accepts pixels by name and by id', async () => {

@@ -13,6 +13,7 @@ import { startFakeHub, type FakeHub } from './test-helpers/fake-hub.js';
 import { writeModelFolder } from './test-helpers/model-folders.js';
 import { serveCatalogModel } from './test-helpers/serve-catalog-model.js';
 import { modelCatalogFile } from '../resources.js';
+import { CLIP_PREPROCESSING_REVISION } from '../decode/clip-preprocess.js';
 
 let dir: string;
 let hub: FakeHub;
@@ -43,7 +44,7 @@ async function infoOf(spec: string | undefined, providers: string[]): Promise<Em
 
 describe('resolveEmbedder with installed models', () => {
   it('loads an installed catalogue model, fp32 on the CPU, and sets the folder of its text tower', async () => {
-    expect(await infoOf('clip-vit-b32', ['cpu'])).toEqual({ id: 'clip-vit-b32', name: 'CLIP ViT-B/32', dim: 512, executionProvider: 'cpu', modelDir: join(cacheDir, 'clip-vit-b32') });
+    expect(await infoOf('clip-vit-b32', ['cpu'])).toEqual({ id: 'clip-vit-b32', name: 'CLIP ViT-B/32', dim: 512, executionProvider: 'cpu', modelDir: join(cacheDir, 'clip-vit-b32'), preprocessing: CLIP_PREPROCESSING_REVISION });
     expect((await infoOf(undefined, ['cpu'])).id).toBe('clip-vit-b32');
   });
 
@@ -57,7 +58,7 @@ describe('resolveEmbedder with installed models', () => {
     const openClip = await writeOddModel(join(dir, 'open-clip.onnx'), { inputName: 'image', inputShape: ['batch', 3, 224, 224], outputName: 'embedding', reduceToTwoDims: true });
     const { manifest } = await importModel(openClip, cacheDir);
     const info = await infoOf(manifest.id, ['cpu']);
-    expect(info).toEqual({ id: manifest.id, name: 'open-clip', dim: 3, executionProvider: 'cpu' }); // a lone file: no text tower folder
+    expect(info).toEqual({ id: manifest.id, name: 'open-clip', dim: 3, executionProvider: 'cpu', preprocessing: CLIP_PREPROCESSING_REVISION }); // a lone file: no text tower folder
 
     const folder = await writeModelFolder(join(dir, 'hf-folder'), { seed: 7 });
     const imported = await importModel(folder, cacheDir);

@@ -127,6 +127,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE embedders ADD COLUMN model_dir TEXT;
     `,
   },
+  {
+    version: 5,
+    description: 'preprocessing revision of each embedder',
+    sql: `
+      -- preprocessing: the revision of the image preprocessing its embeddings were made with; embeddings made under
+      -- another are dropped. NULL for none, and for rows written before version 5 (their crop was sharp's).
+      ALTER TABLE embedders ADD COLUMN preprocessing TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

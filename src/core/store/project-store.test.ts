@@ -151,6 +151,27 @@ describe('schema migrations', () => {
     expect(s.loadImageStats(1)).toEqual({ idxs: Int32Array.from([0]), dim: 1, data: Float32Array.from([0.5]) });
   });
 
+  it('upgrades a v4 database: its CLIP embeddings are kept until an embedder with a preprocessing revision saves', () => {
+    const file = path.join(dir, 'v4.sqlite');
+    const v4 = new Database(file);
+    // Migrations are append-only, so the first four make exactly the v4 schema.
+    migrate(v4, MIGRATIONS.slice(0, 4));
+    v4.exec(`
+      INSERT INTO images (id, idx, path, size_bytes, mtime_ms, status) VALUES (7, 0, 'a.jpg', 10, 1.5, 'ok');
+      INSERT INTO embedders VALUES ('clip-vit-b32', 'CLIP ViT-B/32', 2, 'webgpu', '/models/clip');
+      INSERT INTO embeddings VALUES ('clip-vit-b32', 7, X'0000803F00000040');
+    `);
+    v4.close();
+
+    const s = openStore(file);
+    expect(s.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    const before = { id: 'clip-vit-b32', name: 'CLIP ViT-B/32', dim: 2, executionProvider: 'webgpu', modelDir: '/models/clip' };
+    expect(s.getEmbedder('clip-vit-b32')).toEqual(before);
+    expect(s.embeddedCount('clip-vit-b32')).toBe(1);
+    expect(s.saveEmbedder({ ...before, preprocessing: 'hf-clip-2026-11-27' })).toEqual({ dropped: 'preprocessing' });
+    expect(s.embeddedCount('clip-vit-b32')).toBe(0);
+  });
+
   it('refuses a database from a newer app, and leaves it untouched', () => {
     const file = path.join(dir, 'future.sqlite');
     const db = new Database(file);
@@ -255,6 +276,27 @@ describe('ProjectStore', () => {
     s.replaceScan([image('a.png'), image('b.png')]);
     expect(s.imageListKey()).toBe(key);
     expect(list).toHaveBeenCalledTimes(3);
+  });
+
+  it("drops an embedder's embeddings and layouts when its preprocessing revision changes, and only then", () => {
+    const s = openStore();
+    s.replaceScan([image('a.png'), image('b.png')]);
+    const clip = { id: 'clip', name: 'CLIP', dim: 2, executionProvider: 'cpu' };
+    expect(s.saveEmbedder(clip)).toEqual({ dropped: null });
+    s.saveEmbeddingBatch('clip', 2, [0, 1], Float32Array.from([1, 2, 3, 4]));
+    s.saveLayout({ embedderId: 'clip', method: 'umap', params: {}, xy: Float32Array.from([0, 0, 1, 1]), createdAtMs: 1 });
+    expect(s.loadLayout('clip', 'umap', {})).not.toBeNull();
+    // A row written before revisions were stored, as after the version 5 migration: its crop was another.
+    expect(s.saveEmbedder({ ...clip, preprocessing: 'r1' })).toEqual({ dropped: 'preprocessing' });
+    expect(s.embeddedCount('clip')).toBe(0);
+    expect(s.loadLayout('clip', 'umap', {})).toBeNull();
+    expect(s.getEmbedder('clip')).toEqual({ ...clip, preprocessing: 'r1' });
+    s.saveEmbeddingBatch('clip', 2, [0], Float32Array.from([5, 6]));
+    expect(s.saveEmbedder({ ...clip, preprocessing: 'r1', executionProvider: 'webgpu' })).toEqual({ dropped: null });
+    expect(s.embeddedCount('clip')).toBe(1);
+    expect(s.saveEmbedder({ ...clip, preprocessing: 'r2' })).toEqual({ dropped: 'preprocessing' });
+    expect(s.embeddedCount('clip')).toBe(0);
+    expect(s.saveEmbedder({ ...clip, dim: 3, preprocessing: 'r2' })).toEqual({ dropped: 'dim' });
   });
 
   it('remembers the model folder of an embedder', () => {

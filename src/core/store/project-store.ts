@@ -375,15 +375,21 @@ export class ProjectStore {
 
   // ---- embedders and embeddings --------------------------------------------------------------------------------
 
-  /** Registers or updates an embedder. A changed `dim` drops its old embeddings and layouts, which no longer fit. */
-  saveEmbedder(info: EmbedderInfo): void {
-    this.db.transaction(() => {
+  /**
+   * Registers or updates an embedder. A changed `dim` drops its old embeddings and layouts, which no longer fit, and
+   * so does a changed `preprocessing`: vectors of other crops would sit in one map with these. Returns whether
+   * embeddings were dropped for either reason, and which.
+   */
+  saveEmbedder(info: EmbedderInfo): { dropped: 'dim' | 'preprocessing' | null } {
+    return this.db.transaction(() => {
       const before = this.getEmbedder(info.id);
-      if (before !== null && before.dim !== info.dim) {
+      const dropped: 'dim' | 'preprocessing' | null = before === null ? null : before.dim !== info.dim ? 'dim' : before.preprocessing !== info.preprocessing ? 'preprocessing' : null;
+      if (dropped !== null) {
         this.statements.deleteEmbedder.run(info.id);
         this.embeddingsGeneration += 1;
       }
-      this.statements.upsertEmbedder.run(info.id, info.name, info.dim, info.executionProvider, info.modelDir ?? null);
+      this.statements.upsertEmbedder.run(info.id, info.name, info.dim, info.executionProvider, info.modelDir ?? null, info.preprocessing ?? null);
+      return { dropped };
     })();
   }
 
@@ -650,12 +656,12 @@ export class ProjectStore {
       deleteProblems: db.prepare('DELETE FROM problems WHERE stage = ?'),
       insertProblem: db.prepare('INSERT INTO problems (stage, seq, file, line, kind, message) VALUES (?, ?, ?, ?, ?, ?)'),
       listProblems: db.prepare('SELECT file, line, kind, message FROM problems WHERE stage = ? ORDER BY seq'),
-      getEmbedder: db.prepare('SELECT id, name, dim, execution_provider, model_dir FROM embedders WHERE id = ?'),
-      listEmbedders: db.prepare('SELECT id, name, dim, execution_provider, model_dir FROM embedders ORDER BY id'),
+      getEmbedder: db.prepare('SELECT id, name, dim, execution_provider, model_dir, preprocessing FROM embedders WHERE id = ?'),
+      listEmbedders: db.prepare('SELECT id, name, dim, execution_provider, model_dir, preprocessing FROM embedders ORDER BY id'),
       upsertEmbedder: db.prepare(
-        `INSERT INTO embedders (id, name, dim, execution_provider, model_dir) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO embedders (id, name, dim, execution_provider, model_dir, preprocessing) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, dim = excluded.dim, execution_provider = excluded.execution_provider,
-           model_dir = excluded.model_dir`,
+           model_dir = excluded.model_dir, preprocessing = excluded.preprocessing`,
       ),
       deleteEmbedder: db.prepare('DELETE FROM embedders WHERE id = ?'),
       upsertEmbedding: db.prepare(
@@ -717,11 +723,18 @@ interface EmbedderDbRow {
   dim: number;
   execution_provider: string;
   model_dir: string | null;
+  preprocessing: string | null;
 }
 
 function embedderFromDb(row: EmbedderDbRow): EmbedderInfo {
-  const info: EmbedderInfo = { id: row.id, name: row.name, dim: row.dim, executionProvider: row.execution_provider };
-  return row.model_dir === null ? info : { ...info, modelDir: row.model_dir };
+  return {
+    id: row.id,
+    name: row.name,
+    dim: row.dim,
+    executionProvider: row.execution_provider,
+    ...(row.model_dir === null ? {} : { modelDir: row.model_dir }),
+    ...(row.preprocessing === null ? {} : { preprocessing: row.preprocessing }),
+  };
 }
 
 interface PredictionDbRow {

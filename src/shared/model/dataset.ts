@@ -48,6 +48,11 @@ export interface EmbedderInfo {
   modelDir?: string;
   /** Providers passed over for it in the latest run, in order, with why; absent when none was. */
   skippedProviders?: ProviderSkip[];
+  /**
+   * Which revision of the image preprocessing made its inputs (CLIP models: CLIP_PREPROCESSING_REVISION). The
+   * store drops embeddings made under another, so one map never mixes two crops. Absent where none applies.
+   */
+  preprocessing?: string;
 }
 
 /** An execution provider not used for embedding, and why. */

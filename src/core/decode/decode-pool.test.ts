@@ -6,10 +6,17 @@ import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLIP_FLOATS_PER_IMAGE, decodeClipRgb, writeNormalisedChw } from './clip-preprocess.js';
 import { runPixelChecks } from '../health/pixel-checks.js';
 import { DecodePool, decodeChildExecArgv, defaultDecodeProcesses, resolveDecodeChildUrl } from './decode-pool.js';
+import { readPixelFile } from './pixel-files.js';
+
+// Counted, not changed: the pool's reads of pixel files show which chunks came through one.
+vi.mock('./pixel-files.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./pixel-files.js')>();
+  return { ...actual, readPixelFile: vi.fn(actual.readPixelFile) };
+});
 
 const STRIDE = CLIP_FLOATS_PER_IMAGE;
 let dir: string;
@@ -176,8 +183,11 @@ describe('DecodePool', () => {
     controller.abort(reason);
     for (const chunk of chunks) await expect(chunk).rejects.toBe(reason);
     await expect(pool.decode(images, 'rgb-u8', controller.signal)).rejects.toBe(reason);
-    const after = await pool.decode(images.slice(0, 1), 'rgb-u8');
-    expect(after.failures).toEqual([]);
+    const readsBefore = vi.mocked(readPixelFile).mock.calls.length;
+    const after = await Promise.all([0, 1, 2, 3].map(() => pool.decode(images.slice(0, 1), 'rgb-u8')));
+    expect(after.flatMap((chunk) => chunk.failures)).toEqual([]);
+    // The cancelled chunks' pixel files were given back: every chunk after them still comes through one.
+    if (process.platform === 'linux') expect(vi.mocked(readPixelFile).mock.calls.length - readsBefore).toBe(4);
   });
 
   it('does not keep its parent alive when left unclosed, and its processes end with the parent', async () => {

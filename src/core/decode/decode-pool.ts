@@ -242,7 +242,8 @@ export class DecodePool {
     } else {
       const job = slot.jobs.get(reply.id);
       slot.jobs.delete(reply.id);
-      if (job) job.resolve(reply.type === 'checked' ? reply.checks : reply.type === 'decoded' ? { pixels: reply.pixels, failures: reply.failures } : this.fromPixelFile(slot, job, reply));
+      // A cancelled chunk's pixels are not read: nobody waits for them.
+      if (job && !job.settled) job.resolve(reply.type === 'checked' ? reply.checks : reply.type === 'decoded' ? { pixels: reply.pixels, failures: reply.failures } : this.fromPixelFile(slot, job, reply));
       if (reply.type === 'decoded-to-file') slot.pixelFiles?.free.push(reply.slot);
     }
     this.dispatch();

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -188,6 +189,20 @@ describe('DecodePool', () => {
     expect(after.flatMap((chunk) => chunk.failures)).toEqual([]);
     // The cancelled chunks' pixel files were given back: every chunk after them still comes through one.
     if (process.platform === 'linux') expect(vi.mocked(readPixelFile).mock.calls.length - readsBefore).toBe(4);
+  });
+
+  it('listens once to a signal shared by many chunks, and lets go of it when they are done', async () => {
+    const controller = new AbortController();
+    const chunks = Array.from({ length: 24 }, () => pool.decode(images.slice(0, 1), 'rgb-u8', controller.signal));
+    // Node warns of a leak past 10 listeners; an analysis shares one signal among hundreds of chunks.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    expect((await Promise.all(chunks)).flatMap((chunk) => chunk.failures)).toEqual([]);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+
+    const cancelled = Array.from({ length: 12 }, () => pool.decode(images, 'rgb-u8', controller.signal));
+    controller.abort(new Error('stop'));
+    for (const chunk of cancelled) await expect(chunk).rejects.toThrow('stop');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('does not keep its parent alive when left unclosed, and its processes end with the parent', async () => {

@@ -85,7 +85,6 @@ interface Job {
   reject: (error: unknown) => void;
   settled: boolean;
   signal: AbortSignal | undefined;
-  onAbort: () => void;
 }
 
 interface Slot {
@@ -106,6 +105,8 @@ export class DecodePool {
   private readonly queue: Job[] = [];
   private readonly slots = new Set<Slot>();
   private nextId = 1;
+  /** The unsettled jobs of each signal, and its one listener. */
+  private readonly bySignal = new Map<AbortSignal, { jobs: Set<Job>; onAbort: () => void }>();
   private failedStarts = 0;
   private closed: Promise<void> | null = null;
 
@@ -153,9 +154,8 @@ export class DecodePool {
         settled: false,
         resolve: (answer) => this.settle(job, () => resolve(answer)),
         reject: (error) => this.settle(job, () => reject(error)),
-        onAbort: () => this.abort(job),
       };
-      signal?.addEventListener('abort', job.onAbort, { once: true });
+      if (signal) this.watch(signal, job);
       this.queue.push(job);
       this.dispatch();
     });
@@ -175,8 +175,33 @@ export class DecodePool {
   private settle(job: Job, finish: () => void): void {
     if (job.settled) return;
     job.settled = true;
-    job.signal?.removeEventListener('abort', job.onAbort);
+    if (job.signal) this.unwatch(job.signal, job);
     finish();
+  }
+
+  /**
+   * One 'abort' listener per signal, however many chunks it covers: a job's chunks share its signal, and Node warns
+   * of a leak past 10 listeners (an analysis queues a few hundred chunks of pixel checks).
+   */
+  private watch(signal: AbortSignal, job: Job): void {
+    let watched = this.bySignal.get(signal);
+    if (!watched) {
+      const jobs = new Set<Job>();
+      const onAbort = (): void => {
+        for (const each of [...jobs]) this.abort(each);
+      };
+      watched = { jobs, onAbort };
+      this.bySignal.set(signal, watched);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    watched.jobs.add(job);
+  }
+
+  private unwatch(signal: AbortSignal, job: Job): void {
+    const watched = this.bySignal.get(signal);
+    if (!watched?.jobs.delete(job) || watched.jobs.size > 0) return;
+    this.bySignal.delete(signal);
+    signal.removeEventListener('abort', watched.onAbort);
   }
 
   private abort(job: Job): void {

@@ -1,7 +1,7 @@
 /**
  * Runs the health stage's pixel checks (health/pixel-checks.ts) in the decode processes, a few images per request.
  * In the engine process they ran at ~74 images/s on any machine (2,000 640×480 JPEGs: 27 s, three quarters of an
- * analysis whose embedding took 5 s): the statistics over each image's pixels were 13-14 ms of JavaScript (9-11 ms
+ * analysis whose embedding took 5 s): the statistics over each image's pixels were 13-14 ms of JavaScript (7 ms
  * since), and one thread did them all. Few images, or processes that cannot start, are checked here as before.
  */
 import { DecodePool, type DecodePoolOptions } from '../decode/decode-pool.js';

@@ -52,10 +52,12 @@ export async function qualityStatsOf(pixels: RawPixels): Promise<Float32Array> {
   const { width, height } = pixels;
   const stats = new Float32Array(QUALITY_STATS_DIM);
   const rgb = pixels.channels === 3 ? rgbHistograms(pixels.data, width * height) : null;
-  const [p99, p5] = rgb ? rgbBrightnessPercentiles(pixels.data, rgb) : grayBrightnessPercentiles(pixels);
+  // A one-channel image's histogram serves both its brightness percentiles and its entropy.
+  const grayHist = rgb ? null : histogramOf(pixels.data);
+  const [p99, p5] = rgb ? rgbBrightnessPercentiles(pixels.data, rgb) : grayBrightnessPercentiles(grayHist as Int32Array, width * height);
   stats[QualityStat.brightnessP99] = p99;
   stats[QualityStat.brightnessP5] = p5;
-  stats[QualityStat.entropyBits] = entropyBits(rgb ? rgb.bands : histogramOf(pixels.data), pixels.data.length);
+  stats[QualityStat.entropyBits] = entropyBits(rgb ? rgb.bands : (grayHist as Int32Array), pixels.data.length);
   const gray = await blurGray(rgb ? rgb.gray : pixels.data, width, height);
   stats[QualityStat.blurEdgeStd] = edgeStd(gray.data, gray.width, gray.height);
   stats[QualityStat.blurGrayHistStd] = histogramCountStd(gray.data);
@@ -133,9 +135,7 @@ function histogramOf(values: Uint8Array): Int32Array {
 }
 
 /** [99th, 5th] percentiles of a one-channel image's brightness (v / 255), numpy-style linear interpolation. */
-function grayBrightnessPercentiles(pixels: RawPixels): [number, number] {
-  const n = pixels.width * pixels.height;
-  const hist = Float64Array.from(histogramOf(pixels.data));
+function grayBrightnessPercentiles(hist: Int32Array, n: number): [number, number] {
   return [histogramQuantile(hist, n, 0.99) / 255, histogramQuantile(hist, n, 0.05) / 255];
 }
 
@@ -185,7 +185,7 @@ function brightnessOrderStatistics(d: Uint8Array, { brightnessBuckets: counts, b
 }
 
 /** Linear-interpolated quantile of integer values given as a histogram of counts. */
-function histogramQuantile(hist: Float64Array, n: number, q: number): number {
+function histogramQuantile(hist: Int32Array, n: number, q: number): number {
   const pos = q * (n - 1);
   const lo = Math.floor(pos);
   const valueAt = (rank: number): number => {
@@ -282,8 +282,7 @@ export function edgeStd(gray: Uint8Array, width: number, height: number): number
 
 /** numpy.std of the 256-bin histogram counts. */
 function histogramCountStd(gray: Uint8Array): number {
-  const hist = new Float64Array(256);
-  for (const v of gray) hist[v] = (hist[v] as number) + 1;
+  const hist = histogramOf(gray);
   const mean = gray.length / 256;
   let s = 0;
   for (const c of hist) s += (c - mean) ** 2;

@@ -276,11 +276,11 @@ export class DecodePool {
 
   /** A chunk's pixels from the pixel file its process wrote them to; a file that cannot be read fails the chunk's images. */
   private fromPixelFile(slot: Slot, job: Job, reply: Extract<DecodeChildReply, { type: 'decoded-to-file' }>): DecodedChunk {
-    const format = job.work.type === 'decode' ? job.work.format : 'rgb-u8';
     const fd = slot.pixelFiles?.fds[reply.slot];
     try {
       if (fd === undefined) throw new Error(`no pixel file ${reply.slot}`);
-      return { pixels: readPixelFile(fd, format, reply.byteLength), failures: reply.failures };
+      if (job.work.type !== 'decode') throw new Error('pixels came back for a pixel-check chunk');
+      return { pixels: readPixelFile(fd, job.work.format, reply.byteLength), failures: reply.failures };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return { pixels: new Uint8Array(0), failures: job.paths.map((path, index) => ({ index, reason: `Cannot decode image ${path}: ${reason}` })) };
